@@ -1,0 +1,53 @@
+# The commands the README names. Each installs what it needs first.
+SHELL := /bin/bash
+export UV_PYTHON_DOWNLOADS := never
+UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
+MANAGE := $(UV) run --frozen python manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint typecheck checks pytest sync uv bench messages demo e2e-deps clean
+
+uv:
+	@command -v $(UV) >/dev/null 2>&1 || python3 -m pip install --user --quiet uv
+	@$(UV) --version >/dev/null
+
+sync: uv
+	@$(UV) sync --frozen --quiet
+
+# Start the platform at http://$(HOST):$(PORT): web server, task worker and scheduler.
+run: sync
+	@$(MANAGE) migrate --noinput -v 0
+	@$(MANAGE) demo_data
+	@bin/run-platform $(HOST) $(PORT)
+
+lint: sync
+	$(UV) run --frozen ruff check .
+	$(UV) run --frozen ruff format --check .
+
+typecheck: sync
+	$(UV) run --frozen mypy .
+
+checks: sync
+	$(MANAGE) check --fail-level WARNING
+	$(MANAGE) makemigrations --check --dry-run
+
+pytest: sync
+	$(UV) run --frozen pytest $(PYTEST_ARGS)
+
+test: lint typecheck checks pytest
+
+# Benchmarks: print ratios and write bench/RESULTS.md.
+bench: sync
+	$(UV) run --frozen python bench/logging_middleware.py
+
+# Regenerate and compile the French catalogues after changing user-facing text.
+messages: sync
+	$(MANAGE) makemessages -l fr --no-obsolete --ignore=.venv --ignore=var
+	$(MANAGE) compilemessages --ignore=.venv --ignore=var
+
+demo: sync
+	$(MANAGE) demo_data
+
+clean:
+	rm -rf var/petite.sqlite3* var/mail var/static

@@ -1,0 +1,19 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+
+from petite.core import views as core_views
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+]
+urlpatterns += i18n_patterns(
+    path("", core_views.home, name="home"),
+    path("accounts/", include("allauth.urls")),
+    path("account/", include("petite.accounts.urls")),
+    path("portrait/", include("petite.portraits.urls")),
+    path("contact/", include("petite.contact.urls")),
+    path("privacy/", include("petite.privacy.urls")),
+    path("back-office/", admin.site.urls),
+    prefix_default_language=False,
+)

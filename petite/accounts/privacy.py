@@ -1,0 +1,115 @@
+"""Declarations for the third-party models that hold members' data
+(allauth e-mail addresses, MFA authenticators, sessions; axes lockouts)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from petite.privacy import categories, purposes
+from petite.privacy.declarations import Erasure, Personal
+from petite.privacy.registry import register
+
+
+class EmailAddressPrivacy:
+    subject = "user"
+    fields = {
+        "email": Personal(categories.CONTACT, ["P1", "P4"], Erasure.DELETE),
+        "verified": Personal(categories.ACCOUNT, ["P4"], Erasure.DELETE),
+        "primary": Personal(categories.ACCOUNT, ["P1"], Erasure.DELETE),
+    }
+    technical = ["id", "user"]
+
+
+class EmailConfirmationPrivacy:
+    subject = "email_address__user"
+    fields = {
+        "created": Personal(categories.ACCOUNT, ["P4"], Erasure.DELETE),
+        "sent": Personal(categories.ACCOUNT, ["P4"], Erasure.DELETE),
+        "key": Personal(categories.CREDENTIALS, ["P4"], Erasure.DELETE),
+    }
+    technical = ["id", "email_address"]
+
+
+class AuthenticatorPrivacy:
+    subject = "user"
+    fields = {
+        "type": Personal(categories.CREDENTIALS, ["P4"], Erasure.DELETE),
+        "data": Personal(categories.CREDENTIALS, ["P4"], Erasure.DELETE),
+        "created_at": Personal(categories.CREDENTIALS, ["P4"], Erasure.DELETE),
+        "last_used_at": Personal(categories.CONNECTION, ["P4"], Erasure.DELETE),
+    }
+    technical = ["id", "user"]
+
+
+class UserSessionPrivacy:
+    subject = "user"
+    fields = {
+        "created_at": Personal(categories.CONNECTION, ["P1", "P8"], Erasure.DELETE),
+        "ip": Personal(categories.CONNECTION, ["P1", "P8"], Erasure.DELETE),
+        "last_seen_at": Personal(categories.CONNECTION, ["P1", "P8"], Erasure.DELETE),
+        "user_agent": Personal(categories.CONNECTION, ["P1", "P8"], Erasure.DELETE),
+        "data": Personal(categories.CONNECTION, ["P1"], Erasure.DELETE),
+    }
+    technical = ["id", "user", "session_key"]
+
+
+class SessionPrivacy:
+    """Django's session store: keyed by a random key, tied to a member only through
+    the encoded data; erased by ending the member's sessions (UserSession)."""
+
+    subject = None
+    timestamp = "expire_date"
+    note = _("Ended when you sign out, when they expire after two weeks, or when your account is erased.")
+    fields = {
+        "session_data": Personal(categories.CONNECTION, ["P1"], Erasure.DELETE),
+        "expire_date": Personal(categories.CONNECTION, ["P1"], Erasure.DELETE),
+    }
+    technical = ["session_key"]
+
+
+def _lockout_fields(*names: str) -> dict[str, Personal]:
+    return {name: Personal(categories.CONNECTION, ["P8"], Erasure.DELETE) for name in names}
+
+
+_AXES_COMMON = ("user_agent", "ip_address", "username", "http_accept", "path_info", "attempt_time")
+
+
+class AccessAttemptPrivacy:
+    subject_email = "username"
+    timestamp = "attempt_time"
+    retention = purposes.P8.retention
+    fields = _lockout_fields(*_AXES_COMMON, "get_data", "post_data", "failures_since_start")
+    technical = ["id"]
+
+
+class AccessLogPrivacy:
+    subject_email = "username"
+    timestamp = "attempt_time"
+    retention = purposes.P8.retention
+    fields = _lockout_fields(*_AXES_COMMON, "logout_time", "session_hash")
+    technical = ["id"]
+
+
+class AccessFailureLogPrivacy:
+    subject_email = "username"
+    timestamp = "attempt_time"
+    retention = purposes.P8.retention
+    fields = _lockout_fields(*_AXES_COMMON, "locked_out")
+    technical = ["id"]
+
+
+def register_third_party_models() -> None:
+    from allauth.account.models import EmailAddress, EmailConfirmation
+    from allauth.mfa.models import Authenticator
+    from allauth.usersessions.models import UserSession
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+    from django.contrib.sessions.models import Session
+
+    register(EmailAddress, EmailAddressPrivacy)
+    register(EmailConfirmation, EmailConfirmationPrivacy)
+    register(Authenticator, AuthenticatorPrivacy)
+    register(UserSession, UserSessionPrivacy)
+    register(Session, SessionPrivacy)
+    register(AccessAttempt, AccessAttemptPrivacy)
+    register(AccessLog, AccessLogPrivacy)
+    register(AccessFailureLog, AccessFailureLogPrivacy)

@@ -1,0 +1,35 @@
+"""Named members for tests that read like stories."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import factory
+from allauth.account.models import EmailAddress
+
+from petite.accounts.models import Member
+
+PASSWORD = "correct horse battery staple"
+
+
+class MemberFactory(factory.django.DjangoModelFactory[Member]):
+    class Meta:
+        model = Member
+        skip_postgeneration_save = True
+
+    first_name = "Alice"
+    last_name = factory.Sequence(lambda n: f"Martin{n}")
+    email = factory.LazyAttribute(lambda m: f"{m.first_name}.{m.last_name}@example.org".lower())
+    password = factory.django.Password(PASSWORD)
+
+    @factory.post_generation
+    def verified(obj: Member, create: bool, extracted: Any, **kwargs: Any) -> None:  # noqa: N805
+        """A verified primary e-mail address, as allauth keeps it (pass verified=False to skip)."""
+        if create and extracted is not False:
+            EmailAddress.objects.create(user=obj, email=obj.email, primary=True, verified=True)
+
+
+class StaffFactory(MemberFactory):
+    first_name = "Sam"
+    is_staff = True
+    is_superuser = True

@@ -1,0 +1,1 @@
+"""Shared foundations: the audit trail, the scheduler, logging hygiene, base templates."""

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    name = "petite.core"
+    verbose_name = _("Platform")
+
+    def ready(self) -> None:
+        from django.contrib.admin.models import LogEntry
+
+        from petite.privacy.registry import register
+
+        from .privacy import LogEntryPrivacy
+
+        register(LogEntry, LogEntryPrivacy)

@@ -1,0 +1,1 @@
+"""The Portrait: a member's optional profile, with an encrypted postal address (R1.3)."""

@@ -1,0 +1,174 @@
+"""The ten purposes of the clause's §2, each a declared processing activity.
+
+Legal basis, retention and recipients belong to the purpose (DESIGN.md): a field
+says which purposes it serves, and everything the member is told about it (the
+notice, "Your data", the export) is read from here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from django.conf import settings
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from .recipients import Recipient, recipients
+
+
+class LegalBasis(StrEnum):
+    """GDPR Art. 6(1) bases, with the letter of the article as value."""
+
+    CONSENT = "a"
+    CONTRACT = "b"
+    LEGAL_OBLIGATION = "c"
+    LEGITIMATE_INTEREST = "f"
+
+    @property
+    def label(self) -> Promise:
+        return {
+            LegalBasis.CONSENT: _("your consent (GDPR Art. 6(1)(a))"),
+            LegalBasis.CONTRACT: _("the performance of our contract with you (GDPR Art. 6(1)(b))"),
+            LegalBasis.LEGAL_OBLIGATION: _("a legal obligation (GDPR Art. 6(1)(c))"),
+            LegalBasis.LEGITIMATE_INTEREST: _("our legitimate interest (GDPR Art. 6(1)(f))"),
+        }[self]
+
+
+@dataclass(frozen=True)
+class Retention:
+    """How long records kept for a purpose live.
+
+    ``days_setting`` names the setting that holds a fixed period, counted from
+    the record's timestamp; without it, records live as long as the account and
+    go when the member is erased.
+    """
+
+    description: Promise
+    days_setting: str | None = None
+
+    @property
+    def days(self) -> int | None:
+        if self.days_setting is None:
+            return None
+        return int(getattr(settings, self.days_setting))
+
+    @classmethod
+    def account_lifetime(cls) -> Retention:
+        return cls(_("as long as your account exists; erased when it is deleted"))
+
+
+@dataclass(frozen=True)
+class Purpose:
+    id: str
+    name: Promise
+    description: Promise
+    legal_basis: LegalBasis
+    retention: Retention
+    recipients: tuple[Recipient, ...] = field(default=())
+    # The consent the member must have given before data is processed for this
+    # purpose (checked by privacy.consent once issue 4 lands); None when the
+    # legal basis is not consent.
+    consent: str | None = None
+
+    def __str__(self) -> str:
+        return f"{self.id}: {self.name}"
+
+
+P1 = Purpose(
+    "P1",
+    _("Access and use of the Platform"),
+    _("Your account, your sessions, your Portrait and your settings."),
+    LegalBasis.CONTRACT,
+    Retention.account_lifetime(),
+    (recipients.TEAM,),
+)
+P2 = Purpose(
+    "P2",
+    _("Operation and optimisation of the Platform"),
+    _("Counting which parts of the Platform are used, per day, to run and improve it."),
+    LegalBasis.LEGITIMATE_INTEREST,
+    Retention(_("13 months, then deleted"), "PETITE_USAGE_RETENTION_DAYS"),
+    (recipients.TEAM,),
+)
+P3 = Purpose(
+    "P3",
+    _("Payment services"),
+    _("Orders, payments, receipts and refunds through Stripe and PayPal."),
+    LegalBasis.CONTRACT,
+    Retention.account_lifetime(),
+    (recipients.TEAM, recipients.STRIPE, recipients.PAYPAL),
+)
+P4 = Purpose(
+    "P4",
+    _("Verification, identification and authentication"),
+    _(
+        "Checking your e-mail address, signing you in, two-factor authentication, "
+        "and checking your identity before acting on a request about your data."
+    ),
+    LegalBasis.CONTRACT,
+    Retention.account_lifetime(),
+    (recipients.TEAM,),
+)
+P5 = Purpose(
+    "P5",
+    _("Communication between members"),
+    _("Messages between members, with blocking and reporting."),
+    LegalBasis.CONTRACT,
+    Retention.account_lifetime(),
+    (recipients.TEAM, recipients.OTHER_MEMBERS),
+)
+P6 = Purpose(
+    "P6",
+    _("User assistance"),
+    _("Answering your messages and support requests."),
+    LegalBasis.LEGITIMATE_INTEREST,
+    Retention(_("3 years after your last message, then deleted"), "PETITE_CONTACT_RETENTION_DAYS"),
+    (recipients.TEAM,),
+)
+P7 = Purpose(
+    "P7",
+    _("Personalised advertising"),
+    _(
+        "Choosing the advertisements you see from your browsing history and preferences, "
+        "only if you agree; otherwise advertisements depend only on the page."
+    ),
+    LegalBasis.CONSENT,
+    Retention(_("until you withdraw your consent, and at most 13 months"), "PETITE_USAGE_RETENTION_DAYS"),
+    (recipients.TEAM,),
+    consent="ads",
+)
+P8 = Purpose(
+    "P8",
+    _("Prevention of fraud, malware and security incidents"),
+    _(
+        "Recording sign-ins, locking out repeated failed attempts, limiting request rates "
+        "and keeping a register of security incidents."
+    ),
+    LegalBasis.LEGITIMATE_INTEREST,
+    Retention(_("12 months, then deleted"), "PETITE_CONNECTION_RETENTION_DAYS"),
+    (recipients.TEAM,),
+)
+P9 = Purpose(
+    "P9",
+    _("Disputes with members"),
+    _("Handling payment disputes and disagreements with the Platform."),
+    LegalBasis.LEGITIMATE_INTEREST,
+    Retention.account_lifetime(),
+    (recipients.TEAM,),
+)
+P10 = Purpose(
+    "P10",
+    _("Commercial and advertising information by preference"),
+    _("Newsletters and offers on the topics you chose, never without your consent."),
+    LegalBasis.CONSENT,
+    Retention(_("until you unsubscribe or delete your account")),
+    (recipients.TEAM,),
+    consent="marketing",
+)
+
+PURPOSES: dict[str, Purpose] = {p.id: p for p in (P1, P2, P3, P4, P5, P6, P7, P8, P9, P10)}
+
+
+def get(purpose_id: str) -> Purpose:
+    return PURPOSES[purpose_id]
