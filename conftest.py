@@ -1,14 +1,22 @@
-"""Fixtures shared by the whole suite."""
+"""Fixtures shared by the whole suite: named members, a staff client, clean state."""
 
 from __future__ import annotations
 
-import pytest
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
-from petite.accounts.tests.factories import PASSWORD, MemberFactory, StaffFactory
+import pytest
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.test import Client
+from django.utils import translation
+
+from petite.accounts.models import Member
+from petite.accounts.tests.factories import PASSWORD, MemberFactory, StaffFactory, address
 
 
 @pytest.fixture(autouse=True)
-def _test_settings(settings, tmp_path):  # type: ignore[no-untyped-def]
+def _test_settings(settings: Any, tmp_path: Path) -> None:
     # Tasks run at once in tests; Argon2 is proven by its own test and would
     # make every sign-in in the suite slow.
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
@@ -18,16 +26,21 @@ def _test_settings(settings, tmp_path):  # type: ignore[no-untyped-def]
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    settings.PETITE_TEAM_EMAIL = address("team", "petite.example")
+    settings.PETITE_PRIVACY_EMAIL = address("privacy", "petite.example")
+    settings.DEFAULT_FROM_EMAIL = "Petite <" + address("no-reply", "petite.example") + ">"
 
 
 @pytest.fixture(autouse=True)
-def _clear_cache():  # type: ignore[no-untyped-def]
-    # Rate limits live in the cache: each test starts with a clean slate.
+def _clean_state() -> Iterator[None]:
+    # Rate limits live in the cache, and LocaleMiddleware leaves the last request's
+    # language active in the thread: each test starts from a clean slate.
     from django.core.cache import cache
 
     cache.clear()
     yield
     cache.clear()
+    translation.activate("en")
 
 
 @pytest.fixture
@@ -36,15 +49,24 @@ def password() -> str:
 
 
 @pytest.fixture
-def alice(db):  # type: ignore[no-untyped-def]
-    return MemberFactory(first_name="Alice", last_name="Martin", email="[email protected]")
+def alice(db: None) -> Member:
+    return MemberFactory.create(first_name="Alice", last_name="Martin", email=address("alice"))
 
 
 @pytest.fixture
-def bob(db):  # type: ignore[no-untyped-def]
-    return MemberFactory(first_name="Bob", last_name="Durand", email="[email protected]")
+def bob(db: None) -> Member:
+    return MemberFactory.create(first_name="Bob", last_name="Durand", email=address("bob"))
 
 
 @pytest.fixture
-def staff(db):  # type: ignore[no-untyped-def]
-    return StaffFactory(first_name="Sam", last_name="Admin", email="[email protected]")
+def staff(db: None) -> Member:
+    return StaffFactory.create(first_name="Sam", last_name="Admin", email=address("sam"))
+
+
+@pytest.fixture
+def staff_client(staff: Member) -> Client:
+    """A signed-in staff member with two-factor authentication, as the back-office requires."""
+    TOTP.activate(staff, generate_totp_secret())
+    client = Client()
+    client.force_login(staff)
+    return client

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import os
 import secrets
-from datetime import timedelta
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -63,6 +63,10 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 # The site's public address, used in e-mails sent outside a request (tasks).
 SITE_URL = env("PETITE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
+# Connection and usage logging (R1.2). On by default; switching it off exists so
+# that bench/ can measure its cost on the same server.
+PETITE_ACTIVITY_LOGGING = env_bool("PETITE_ACTIVITY_LOGGING", True)
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -83,6 +87,7 @@ INSTALLED_APPS = [
     "petite.accounts",
     "petite.portraits",
     "petite.contact",
+    "petite.demo",
 ]
 
 MIDDLEWARE = [
@@ -100,7 +105,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "petite.accounts.middleware.StaffMFAMiddleware",
-    "petite.accounts.middleware.UsageMiddleware",
+    *(["petite.accounts.middleware.UsageMiddleware"] if PETITE_ACTIVITY_LOGGING else []),
     # Axes last, as its documentation requires.
     "axes.middleware.AxesMiddleware",
 ]
@@ -210,12 +215,12 @@ ACCOUNT_RATE_LIMITS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Petite"
-USERSESSIONS_TRACK_ACTIVITY = True
+USERSESSIONS_TRACK_ACTIVITY = PETITE_ACTIVITY_LOGGING
 
 AXES_FAILURE_LIMIT = env_int("PETITE_AXES_FAILURE_LIMIT", 10)
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_USERNAME_FORM_FIELD = "login"
+AXES_USERNAME_FORM_FIELD = "email"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_SENSITIVE_PARAMETERS = ["password", "password1", "password2"]
@@ -242,18 +247,34 @@ PETITE_FIELD_KEYS = env_list("PETITE_FIELD_KEYS") or [
 ]
 
 # --- E-mail ---------------------------------------------------------------------
-EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
-EMAIL_FILE_PATH = Path(env("EMAIL_FILE_PATH", str(VAR_DIR / "mail")))
-EMAIL_HOST = env("EMAIL_HOST", "127.0.0.1")
-EMAIL_PORT = env_int("EMAIL_PORT", 25)
-EMAIL_HOST_USER = env("EMAIL_HOST_USER")
-EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
-EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
-DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Petite <[email protected]>")
+# PETITE_EMAIL picks the mailer: "file" (default: one file per message under
+# var/mail), "console", or "smtp" (EMAIL_HOST, EMAIL_PORT...).
+PETITE_EMAIL = env("PETITE_EMAIL", "file")
+PETITE_MAIL_DIR = Path(env("PETITE_MAIL_DIR", str(VAR_DIR / "mail")))
+_MAILER_OPTIONS: dict[str, dict[str, object]] = {
+    "file": {
+        "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "OPTIONS": {"file_path": str(PETITE_MAIL_DIR)},
+    },
+    "console": {"BACKEND": "django.core.mail.backends.console.EmailBackend"},
+    "smtp": {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": env("EMAIL_HOST", "127.0.0.1"),
+            "port": env_int("EMAIL_PORT", 25),
+            "username": env("EMAIL_HOST_USER"),
+            "password": env("EMAIL_HOST_PASSWORD"),
+            "use_tls": env_bool("EMAIL_USE_TLS"),
+            "timeout": 30,
+        },
+    },
+}
+MAILERS = {"default": _MAILER_OPTIONS[PETITE_EMAIL]}
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Petite <noreply@" "petite.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # The addresses the clause publishes (§5) and the team's inbox for the contact form.
-PETITE_TEAM_EMAIL = env("PETITE_TEAM_EMAIL", "[email protected]")
-PETITE_PRIVACY_EMAIL = env("PETITE_PRIVACY_EMAIL", "[email protected]")
+PETITE_TEAM_EMAIL = env("PETITE_TEAM_EMAIL", "team@" "petite.example")
+PETITE_PRIVACY_EMAIL = env("PETITE_PRIVACY_EMAIL", "privacy@" "petite.example")
 PETITE_CONTROLLER_NAME = env("PETITE_CONTROLLER_NAME", "Petite and So What")
 
 # --- Internationalisation -------------------------------------------------------
@@ -298,7 +319,9 @@ SECURE_SSL_REDIRECT = SECURE
 SECURE_HSTS_SECONDS = 31536000 if SECURE else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE
 SECURE_HSTS_PRELOAD = SECURE
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if PETITE_TRUSTED_PROXY_COUNT else None
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_X_FORWARDED_PROTO", "https") if PETITE_TRUSTED_PROXY_COUNT else None
+)
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"

@@ -1,14 +1,17 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 
+from petite.accounts import views as accounts_views
 from petite.core import views as core_views
 
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 urlpatterns += i18n_patterns(
     path("", core_views.home, name="home"),
+    # Ending other sessions asks for the password again: our view takes allauth's address.
+    path("accounts/sessions/", accounts_views.sessions),
     path("accounts/", include("allauth.urls")),
     path("account/", include("petite.accounts.urls")),
     path("portrait/", include("petite.portraits.urls")),

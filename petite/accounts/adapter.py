@@ -1,13 +1,160 @@
-"""allauth adapter: where allauth meets the rest of the platform."""
+"""allauth adapter: where allauth meets the rest of the platform.
+
+It gives allauth the client's IP address (trusting proxies only as configured)
+and logs the sign-in attempts that fail (R1.2): wrong credentials, a lockout by
+axes, allauth's rate limit, a reauthentication that fails, an e-mail address not
+verified yet.
+Successful sign-ins and failed two-factor codes are only announced by allauth's
+signals; see :mod:`petite.accounts.receivers`.
+"""
 
 from __future__ import annotations
 
-from allauth.account.adapter import DefaultAccountAdapter
-from django.http import HttpRequest
+from typing import Any
 
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.app_settings import EmailVerificationMethod
+from allauth.account.utils import has_verified_email
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import ngettext
+
+from . import actions
+from .models import ConnectionEvent, Member
 from .network import client_ip
+
+
+def member_for_email(email: str) -> Member | None:
+    """The member who signs in with ``email`` (primary or secondary address), if any."""
+    if not email:
+        return None
+    found = list(
+        Member.objects.filter(Q(email__iexact=email) | Q(emailaddress__email__iexact=email))
+        .distinct()
+        .order_by("pk")[:2]
+    )
+    return found[0] if len(found) == 1 else None
+
+
+def log_attempt(
+    request: HttpRequest,
+    *,
+    member: Member | None,
+    succeeded: bool,
+    method: ConnectionEvent.Method,
+    failure: ConnectionEvent.Failure | None = None,
+) -> ConnectionEvent:
+    return actions.record_connection(
+        member=member,
+        succeeded=succeeded,
+        method=method,
+        failure=failure,
+        ip=client_ip(request),
+        user_agent=request.META.get("HTTP_USER_AGENT", ""),
+    )
 
 
 class AccountAdapter(DefaultAccountAdapter):
     def get_client_ip(self, request: HttpRequest) -> str:
         return client_ip(request)
+
+    def clean_email(self, email: str) -> str:
+        # allauth's e-mail fields accept 320 characters, the member's address
+        # column holds 254 (RFC 5321's limit for a usable address): refuse the
+        # rest in the form rather than fail in the database.
+        email = super().clean_email(email)
+        max_length = Member._meta.get_field("email").max_length or 254
+        if len(email) > max_length:
+            raise ValidationError(
+                ngettext(
+                    "An e-mail address can have at most %(max)d character.",
+                    "An e-mail address can have at most %(max)d characters.",
+                    max_length,
+                )
+                % {"max": max_length},
+                code="max_length",
+            )
+        return email
+
+    def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
+        try:
+            super().pre_authenticate(request, **credentials)
+        except ValidationError:
+            # allauth's rate limit refused the attempt before any password check.
+            self._log_failure(request, credentials, ConnectionEvent.Failure.RATE_LIMITED)
+            raise
+
+    def authentication_failed(self, request: HttpRequest, **credentials: Any) -> None:
+        super().authentication_failed(request, **credentials)
+        # axes flags the request while Django's authenticate() runs, which
+        # allauth calls just before this hook.
+        locked_out = bool(getattr(request, "axes_locked_out", False))
+        self._log_failure(
+            request,
+            credentials,
+            ConnectionEvent.Failure.LOCKED_OUT
+            if locked_out
+            else ConnectionEvent.Failure.CREDENTIALS,
+        )
+
+    def _log_failure(
+        self, request: HttpRequest, credentials: dict[str, Any], failure: ConnectionEvent.Failure
+    ) -> None:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            # A signed-in member failing to confirm their password (allauth's
+            # reauthentication): the attempt is against their own account.
+            log_attempt(
+                request,
+                member=user,
+                succeeded=False,
+                method=ConnectionEvent.Method.REAUTHENTICATION,
+                failure=failure,
+            )
+            return
+        log_attempt(
+            request,
+            member=member_for_email(str(credentials.get("email") or "")),
+            succeeded=False,
+            method=ConnectionEvent.Method.PASSWORD,
+            failure=failure,
+        )
+
+    def pre_login(
+        self,
+        request: HttpRequest,
+        user: AbstractBaseUser,
+        *,
+        email_verification: str,
+        signal_kwargs: dict[str, Any] | None,
+        email: str | None,
+        signup: bool,
+        redirect_url: str | None,
+    ) -> HttpResponse | None:
+        # The right password for an address not verified yet: allauth sends the
+        # verification mail again instead of signing in, so this attempt failed.
+        # (Right after sign-up this is expected, not an attempt to log.)
+        if (
+            not signup
+            and email_verification == EmailVerificationMethod.MANDATORY
+            and isinstance(user, Member)
+            and not has_verified_email(user, email)
+        ):
+            log_attempt(
+                request,
+                member=user,
+                succeeded=False,
+                method=ConnectionEvent.Method.PASSWORD,
+                failure=ConnectionEvent.Failure.UNVERIFIED,
+            )
+        return super().pre_login(
+            request,
+            user,
+            email_verification=email_verification,
+            signal_kwargs=signal_kwargs,
+            email=email,
+            signup=signup,
+            redirect_url=redirect_url,
+        )

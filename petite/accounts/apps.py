@@ -7,6 +7,8 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
+        from . import receivers
         from .privacy import register_third_party_models
 
         register_third_party_models()
+        receivers.connect()

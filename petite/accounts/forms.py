@@ -13,10 +13,14 @@ class SignupForm(forms.Form):
     """The fields allauth's sign-up adds to e-mail and password: exactly the clause's R1.1."""
 
     first_name = forms.CharField(
-        label=_("First name"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "given-name"})
+        label=_("First name"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
     )
     last_name = forms.CharField(
-        label=_("Last name"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "family-name"})
+        label=_("Last name"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
     )
 
     field_order = ["first_name", "last_name", "email", "password1", "password2"]

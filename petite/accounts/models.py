@@ -1,14 +1,16 @@
-"""The member: the person an account belongs to (R1.1)."""
+"""The member (R1.1), the connection log and the daily usage counts (R1.2)."""
 
 from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from petite.privacy import categories
+from petite.privacy import categories, purposes
 from petite.privacy.declarations import Erasure, Personal
 
 
@@ -47,7 +49,7 @@ class Member(AbstractUser):
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = ["first_name", "last_name"]
 
-    objects = MemberManager()  # type: ignore[misc]
+    objects: ClassVar[MemberManager] = MemberManager()  # type: ignore[assignment]
 
     class Meta:
         verbose_name = _("member")
@@ -69,3 +71,114 @@ class Member(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.email
+
+
+class ConnectionEvent(models.Model):
+    """One sign-in attempt, successful or not: the connection log of R1.2.
+
+    Minimisation: a failed attempt is tied to a member only when the e-mail typed
+    belongs to one (it then appears in that member's own history). When it matches
+    no member, the typed e-mail is not kept at all: a stranger's address (or a typo
+    of someone else's) would be personal data we have no use for. Such rows keep
+    only the IP address, browser and location, for security (P8), and are purged
+    with every other row after the retention period (12 months).
+    """
+
+    class Method(models.TextChoices):
+        PASSWORD = "password", _("Password")
+        MFA = "mfa", _("Password and two-factor code")
+        REAUTHENTICATION = "reauthentication", _("Confirming your identity")
+
+    class Failure(models.TextChoices):
+        CREDENTIALS = "credentials", _("Wrong e-mail address or password")
+        MFA_CODE = "mfa-code", _("Wrong two-factor code")
+        UNVERIFIED = "unverified", _("E-mail address not verified yet")
+        LOCKED_OUT = "locked-out", _("Locked out after too many failed attempts")
+        RATE_LIMITED = "rate-limited", _("Refused: too many attempts in a short time")
+
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="connection_events",
+        verbose_name=_("member"),
+    )
+    created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    succeeded = models.BooleanField(_("succeeded"))
+    method = models.CharField(_("method"), max_length=20, choices=Method.choices)
+    failure = models.CharField(
+        _("reason of failure"), max_length=20, choices=Failure.choices, blank=True
+    )
+    ip = models.GenericIPAddressField(_("IP address"))
+    user_agent = models.CharField(_("browser (user agent)"), max_length=512, blank=True)
+    country_code = models.CharField(_("country code"), max_length=2, blank=True)
+    country_name = models.CharField(_("country"), max_length=100, blank=True)
+    asn = models.PositiveBigIntegerField(_("network number (ASN)"), null=True, blank=True)
+    network_name = models.CharField(_("network"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["member", "-created_at"], name="connection_member_time")]
+        verbose_name = _("connection event")
+        verbose_name_plural = _("connection log")
+
+    class Privacy:
+        subject = "member"
+        timestamp = "created_at"
+        retention = purposes.P8.retention
+        fields = {
+            "created_at": Personal(categories.CONNECTION, ["P4", "P8"], Erasure.DELETE),
+            "succeeded": Personal(categories.CONNECTION, ["P4", "P8"], Erasure.DELETE),
+            "method": Personal(categories.CONNECTION, ["P4", "P8"], Erasure.DELETE),
+            "failure": Personal(categories.CONNECTION, ["P4", "P8"], Erasure.DELETE),
+            "ip": Personal(categories.CONNECTION, ["P4", "P8"], Erasure.DELETE),
+            "user_agent": Personal(categories.CONNECTION, ["P4", "P8"], Erasure.DELETE),
+            "country_code": Personal(categories.LOCATION, ["P4", "P8"], Erasure.DELETE),
+            "country_name": Personal(categories.LOCATION, ["P4", "P8"], Erasure.DELETE),
+            "asn": Personal(categories.LOCATION, ["P4", "P8"], Erasure.DELETE),
+            "network_name": Personal(categories.LOCATION, ["P4", "P8"], Erasure.DELETE),
+        }
+        technical = ["id", "member"]
+
+    def __str__(self) -> str:
+        outcome = _("success") if self.succeeded else _("failure")
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.get_method_display()} {outcome}"
+
+
+class UsageCount(models.Model):
+    """How many requests a member made to one area of the Platform on one day (R1.2, P2).
+
+    Aggregated at the source: no URL, no time of day, no click stream is kept.
+    """
+
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="usage_counts",
+        verbose_name=_("member"),
+    )
+    day = models.DateField(_("day"))
+    area = models.CharField(_("area"), max_length=40)
+    count = models.PositiveIntegerField(_("requests"), default=0)
+
+    class Meta:
+        ordering = ["-day", "area"]
+        constraints = [
+            models.UniqueConstraint(fields=["member", "day", "area"], name="usage_member_day_area")
+        ]
+        verbose_name = _("usage count")
+        verbose_name_plural = _("usage counts")
+
+    class Privacy:
+        subject = "member"
+        timestamp = "day"
+        fields = {
+            "day": Personal(categories.USAGE, ["P2"], Erasure.DELETE),
+            "area": Personal(categories.USAGE, ["P2"], Erasure.DELETE),
+            "count": Personal(categories.USAGE, ["P2"], Erasure.DELETE),
+        }
+        technical = ["id", "member"]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.area}: {self.count}"

@@ -59,7 +59,9 @@ class SessionPrivacy:
 
     subject = None
     timestamp = "expire_date"
-    note = _("Ended when you sign out, when they expire after two weeks, or when your account is erased.")
+    note = _(
+        "Ended when you sign out, when they expire after two weeks, or when your account is erased."
+    )
     fields = {
         "session_data": Personal(categories.CONNECTION, ["P1"], Erasure.DELETE),
         "expire_date": Personal(categories.CONNECTION, ["P1"], Erasure.DELETE),

@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "accounts"
-urlpatterns: list = []
+urlpatterns = [
+    path("security/", views.security, name="security"),
+    path("sessions/", views.sessions, name="sessions"),
+]

@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "contact"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.contact, name="form"),
+    path("thanks/", views.thanks, name="thanks"),
+]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import models
 
 from .models import AuditEvent
@@ -12,13 +13,12 @@ from .models import AuditEvent
 def record(
     action: str,
     *,
-    actor: models.Model | None = None,
+    actor: AbstractBaseUser | None = None,
     target: models.Model | None = None,
     **data: Any,
 ) -> AuditEvent:
-    actor_obj = actor if actor is not None and getattr(actor, "pk", None) else None
     return AuditEvent.objects.create(
-        actor=actor_obj,
+        actor=actor if actor is not None and actor.pk else None,  # type: ignore[misc]
         action=action,
         target_type=target._meta.label_lower if target is not None else "",
         target_id=str(target.pk) if target is not None else "",

@@ -34,7 +34,10 @@ class PersonalDataExceptionReporterFilter(SafeExceptionReporterFilter):
         return cleansed
 
     def get_traceback_frame_variables(self, request: Any, tb_frame: Any) -> Any:
-        return [(name, self.cleansed_substitute) for name, _ in super().get_traceback_frame_variables(request, tb_frame)]
+        return [
+            (name, self.cleansed_substitute)
+            for name, _ in super().get_traceback_frame_variables(request, tb_frame)
+        ]
 
 
 def redact(text: str) -> str:

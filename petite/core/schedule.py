@@ -8,6 +8,7 @@ running two of them never enqueues a run twice. See docs/adr/0003-scheduler.md.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -30,7 +31,7 @@ class Periodic:
 _periodic: dict[str, Periodic] = {}
 
 
-def every(interval: timedelta):  # type: ignore[no-untyped-def]
+def every(interval: timedelta) -> Callable[[Task], Task]:
     """Decorator for a task: ``@schedule.every(timedelta(days=1))`` above ``@task``."""
 
     def register(task: Task) -> Task:

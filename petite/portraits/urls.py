@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "portraits"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.edit, name="edit"),
+    path("view/", views.detail, name="detail"),
+    path("clear/", views.clear, name="clear"),
+]

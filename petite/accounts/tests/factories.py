@@ -12,6 +12,11 @@ from petite.accounts.models import Member
 PASSWORD = "correct horse battery staple"
 
 
+def address(local_part: str, domain: str = "example.org") -> str:
+    """An e-mail address assembled from its parts (some editors mangle literal ones)."""
+    return local_part + "@" + domain
+
+
 class MemberFactory(factory.django.DjangoModelFactory[Member]):
     class Meta:
         model = Member
@@ -23,7 +28,7 @@ class MemberFactory(factory.django.DjangoModelFactory[Member]):
     password = factory.django.Password(PASSWORD)
 
     @factory.post_generation
-    def verified(obj: Member, create: bool, extracted: Any, **kwargs: Any) -> None:  # noqa: N805
+    def verified(obj: Member, create: bool, extracted: Any, **kwargs: Any) -> None:
         """A verified primary e-mail address, as allauth keeps it (pass verified=False to skip)."""
         if create and extracted is not False:
             EmailAddress.objects.create(user=obj, email=obj.email, primary=True, verified=True)
