@@ -14,6 +14,8 @@ from django.utils import translation
 from petite.accounts.models import Member
 from petite.accounts.tests.factories import PASSWORD, MemberFactory, StaffFactory, address
 
+pytest_plugins = ["petite.privacy.pytest_plugin"]
+
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings: Any, tmp_path: Path) -> None:

@@ -270,11 +270,11 @@ _MAILER_OPTIONS: dict[str, dict[str, object]] = {
     },
 }
 MAILERS = {"default": _MAILER_OPTIONS[PETITE_EMAIL]}
-DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Petite <noreply@" "petite.example>")
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Petite <noreply@petite.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # The addresses the clause publishes (§5) and the team's inbox for the contact form.
-PETITE_TEAM_EMAIL = env("PETITE_TEAM_EMAIL", "team@" "petite.example")
-PETITE_PRIVACY_EMAIL = env("PETITE_PRIVACY_EMAIL", "privacy@" "petite.example")
+PETITE_TEAM_EMAIL = env("PETITE_TEAM_EMAIL", "team@petite.example")
+PETITE_PRIVACY_EMAIL = env("PETITE_PRIVACY_EMAIL", "privacy@petite.example")
 PETITE_CONTROLLER_NAME = env("PETITE_CONTROLLER_NAME", "Petite and So What")
 
 # --- Internationalisation -------------------------------------------------------

@@ -81,3 +81,33 @@ def change_member(*, actor: Member, member: Member, fields: list[str]) -> Member
         member.save(update_fields=fields or None)
         audit.record("accounts.member.changed", actor=actor, target=member, fields=sorted(fields))
     return member
+
+
+def create_member(
+    *,
+    email: str,
+    first_name: str,
+    last_name: str,
+    password: str | None,
+    verified: bool,
+    is_staff: bool = False,
+    actor: Member | None = None,
+) -> Member:
+    """Open an account outside the sign-up form (staff, demo data), with its e-mail
+    address recorded as allauth keeps it."""
+    from allauth.account.models import EmailAddress
+
+    with transaction.atomic():
+        member = Member.objects.create_user(
+            email,
+            password,
+            first_name=first_name,
+            last_name=last_name,
+            is_staff=is_staff,
+            is_superuser=is_staff,
+        )
+        EmailAddress.objects.create(
+            user=member, email=member.email, primary=True, verified=verified
+        )
+        audit.record("accounts.member.created", actor=actor, target=member, staff=is_staff)
+    return member

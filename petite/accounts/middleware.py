@@ -45,8 +45,10 @@ class StaffMFAMiddleware:
         view_args: Any,
         view_kwargs: Any,
     ) -> HttpResponseBase | None:
+        # The admin, and any staff page marked `back_office = True` (the processing register).
         match = request.resolver_match
-        if match is None or BACK_OFFICE_NAMESPACE not in match.namespaces:
+        in_admin = match is not None and BACK_OFFICE_NAMESPACE in match.namespaces
+        if not (in_admin or getattr(view_func, "back_office", False)):
             return None
         user = request.user
         if not (user.is_authenticated and user.is_staff):

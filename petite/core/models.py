@@ -40,7 +40,7 @@ class AuditEvent(models.Model):
         timestamp = "created_at"
         fields = {
             # The trail outlives the actor's account, without saying who it was.
-            "actor": Personal(categories.ACCOUNT, ["P8"], Erasure.BLANK),
+            "actor": Personal(categories.ACTIVITY_RECORDS, ["P8"], Erasure.BLANK),
         }
         technical = ["id", "action", "target_type", "target_id", "data", "created_at"]
 

@@ -10,7 +10,7 @@ class LogEntryPrivacy:
     subject = "user"
     timestamp = "action_time"
     fields = {
-        "user": Personal(categories.ACCOUNT, ["P8"], Erasure.DELETE),
-        "action_time": Personal(categories.ACCOUNT, ["P8"], Erasure.DELETE),
+        "user": Personal(categories.ACTIVITY_RECORDS, ["P8"], Erasure.DELETE),
+        "action_time": Personal(categories.ACTIVITY_RECORDS, ["P8"], Erasure.DELETE),
     }
     technical = ["id", "content_type", "object_id", "object_repr", "action_flag", "change_message"]

@@ -1,4 +1,11 @@
-"""Data categories: the vocabulary in which members are told what is held about them."""
+"""Data categories: the vocabulary in which members are told what is held about them.
+
+Each category also says in which situation of the clause's §1 the data is
+collected (opening an account, connecting, the Portrait, writing to us), so the
+notice can group what it lists the way the clause does without knowing any app.
+The categories of *people* the data is about (members, visitors, staff) live
+here too: the processing register (Art. 30) names them per purpose.
+"""
 
 from __future__ import annotations
 
@@ -9,54 +16,123 @@ from django.utils.translation import gettext_lazy as _
 
 
 @dataclass(frozen=True)
+class Situation:
+    """When data is collected, in the order the clause's §1 tells it."""
+
+    key: str
+    title: Promise
+    intro: Promise
+
+    def __str__(self) -> str:
+        return str(self.title)
+
+
+OPENING_AN_ACCOUNT = Situation(
+    "account",
+    _("Opening an account"),
+    _(
+        "To open an account we ask for your first name, your last name, your e-mail "
+        "address and a password; nothing else is mandatory. We then keep:"
+    ),
+)
+CONNECTING = Situation(
+    "connection",
+    _("Connecting to the Platform"),
+    _("Each time you sign in or use the Platform, we record:"),
+)
+FILLING_IN_A_PORTRAIT = Situation(
+    "portrait",
+    _("Your Portrait"),
+    _("If you choose to fill in your Portrait (every field is optional), we keep:"),
+)
+WRITING_TO_US = Situation(
+    "contact",
+    _("Writing to us"),
+    _("When you write to us through the contact form, we receive:"),
+)
+USING_OTHER_SERVICES = Situation(
+    "services",
+    _("Using the Platform's other services"),
+    _("When you use the Platform's other services, we keep:"),
+)
+
+SITUATIONS: tuple[Situation, ...] = (
+    OPENING_AN_ACCOUNT,
+    CONNECTING,
+    FILLING_IN_A_PORTRAIT,
+    WRITING_TO_US,
+    USING_OTHER_SERVICES,
+)
+
+
+@dataclass(frozen=True)
 class Category:
     key: str
     name: Promise
     description: Promise
+    situation: Situation = USING_OTHER_SERVICES
 
     def __str__(self) -> str:
         return str(self.name)
 
 
-IDENTITY = Category("identity", _("Identity"), _("Your first and last name."))
-CONTACT = Category("contact", _("Contact details"), _("Your e-mail addresses."))
+IDENTITY = Category("identity", _("Identity"), _("Your first and last name."), OPENING_AN_ACCOUNT)
+CONTACT = Category("contact", _("Contact details"), _("Your e-mail addresses."), OPENING_AN_ACCOUNT)
 CREDENTIALS = Category(
     "credentials",
     _("Credentials"),
     _("Your password (stored only as an Argon2 hash) and two-factor authentication secrets."),
+    OPENING_AN_ACCOUNT,
 )
 ACCOUNT = Category(
-    "account", _("Account settings"), _("Your language, account status and key dates.")
+    "account",
+    _("Account settings"),
+    _("Your language, account status and key dates."),
+    OPENING_AN_ACCOUNT,
 )
 CONNECTION = Category(
     "connection",
     _("Connection data"),
     _("Each sign-in attempt and session: time, IP address, browser and method."),
+    CONNECTING,
 )
 LOCATION = Category(
     "location",
     _("Location data"),
     _("The approximate country and network, derived from the IP address offline."),
+    CONNECTING,
 )
 USAGE = Category(
     "usage",
     _("Usage data"),
     _("How many times a day you used each area of the Platform; never single clicks."),
+    CONNECTING,
 )
 PORTRAIT = Category(
     "portrait",
     _("Portrait"),
     _("The profile you choose to fill in: display name, short biography, interests."),
+    FILLING_IN_A_PORTRAIT,
 )
 POSTAL_ADDRESS = Category(
     "postal_address",
     _("Postal address"),
     _("The address in your Portrait, encrypted at rest."),
+    FILLING_IN_A_PORTRAIT,
 )
 CORRESPONDENCE = Category(
     "correspondence",
     _("Correspondence"),
     _("Messages you send to the team through the contact form, with your name and e-mail."),
+    WRITING_TO_US,
+)
+ACTIVITY_RECORDS = Category(
+    "activity_records",
+    _("Records of actions"),
+    _(
+        "Who did what on the Platform and when (the audit trail), so that every staff action is accountable."
+    ),
+    USING_OTHER_SERVICES,
 )
 
 CATEGORIES: dict[str, Category] = {
@@ -72,5 +148,22 @@ CATEGORIES: dict[str, Category] = {
         PORTRAIT,
         POSTAL_ADDRESS,
         CORRESPONDENCE,
+        ACTIVITY_RECORDS,
     )
 }
+
+
+@dataclass(frozen=True)
+class DataSubject:
+    """A kind of person personal data is about (Art. 30(1)(c))."""
+
+    key: str
+    name: Promise
+
+    def __str__(self) -> str:
+        return str(self.name)
+
+
+MEMBERS = DataSubject("members", _("Members"))
+VISITORS = DataSubject("visitors", _("Visitors who write to us or try to sign in"))
+STAFF = DataSubject("staff", _("Staff"))

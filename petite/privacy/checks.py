@@ -6,7 +6,7 @@ privacy.E003  a declaration names an unknown purpose
 privacy.E004  an erasure strategy cannot work on its field
 privacy.E005  a declaration names a field the model does not have
 privacy.E006  the subject path does not lead to the member
-privacy.E007  a fixed retention period without a timestamp field
+privacy.E007  a fixed retention period without a date or date-time timestamp field
 privacy.E008  a field kept under legal retention without a reason
 """
 
@@ -61,7 +61,9 @@ def check_declaration(declaration: Declaration) -> list[checks.CheckMessage]:
     errors: list[checks.CheckMessage] = []
 
     def error(message: str, code: str, hint: str | None = None) -> None:
-        errors.append(checks.Error(f"{model._meta.label}: {message}", hint=hint, obj=model, id=code))
+        errors.append(
+            checks.Error(f"{model._meta.label}: {message}", hint=hint, obj=model, id=code)
+        )
 
     for name in declaration.unclassified():
         error(
@@ -78,7 +80,10 @@ def check_declaration(declaration: Declaration) -> list[checks.CheckMessage]:
     strategies = set()
     for name, personal in declaration.fields.items():
         if not isinstance(personal, Personal) or not isinstance(personal.category, Category):
-            error(f"field '{name}' must be declared with Personal(category, purposes, erasure).", "privacy.E004")
+            error(
+                f"field '{name}' must be declared with Personal(category, purposes, erasure).",
+                "privacy.E004",
+            )
             continue
         if not personal.purposes:
             error(f"field '{name}' serves no purpose.", "privacy.E003")
@@ -99,7 +104,10 @@ def check_declaration(declaration: Declaration) -> list[checks.CheckMessage]:
     if declaration.subject is None and not declaration.subject_email and declaration.note is None:
         error("names no subject: say how its rows are tied to a member.", "privacy.E006")
     elif declaration.subject and not _leads_to_member(model, declaration.subject):
-        error(f"subject path '{declaration.subject}' does not lead to the member model.", "privacy.E006")
+        error(
+            f"subject path '{declaration.subject}' does not lead to the member model.",
+            "privacy.E006",
+        )
     elif declaration.subject == "" and not registry.is_member_model(model):
         error("subject '' is only for the member model itself.", "privacy.E006")
     if declaration.retention.days_setting and not declaration.timestamp:
@@ -107,7 +115,22 @@ def check_declaration(declaration: Declaration) -> list[checks.CheckMessage]:
             "has a fixed retention period but no Privacy.timestamp to count it from.",
             "privacy.E007",
         )
+    if declaration.timestamp and not _is_date(model, declaration.timestamp):
+        # The retention engine compares it with a cut-off date: anything else
+        # would make the purge fail every night, or silently delete nothing.
+        error(
+            f"Privacy.timestamp '{declaration.timestamp}' is not a DateField or DateTimeField.",
+            "privacy.E007",
+        )
     return errors
+
+
+def _is_date(model: type[models.Model], name: str) -> bool:
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return False
+    return isinstance(field, models.DateField)  # DateTimeField is a DateField
 
 
 def _unworkable(model: type[models.Model], name: str, erasure: Erasure) -> str | None:
@@ -115,7 +138,9 @@ def _unworkable(model: type[models.Model], name: str, erasure: Erasure) -> str |
         field = model._meta.get_field(name)
     except FieldDoesNotExist:
         return None
-    if erasure is Erasure.BLANK and not (getattr(field, "null", False) or isinstance(field, (models.CharField, models.TextField))):
+    if erasure is Erasure.BLANK and not (
+        getattr(field, "null", False) or isinstance(field, (models.CharField, models.TextField))
+    ):
         return "BLANK needs a nullable field or a text field."
     if erasure is Erasure.ANONYMISE and not (
         getattr(field, "null", False)
@@ -136,5 +161,5 @@ def _leads_to_member(model: type[models.Model], path: str) -> bool:
             return False
         if not field.is_relation:
             return False
-        current = field.related_model  # type: ignore[assignment]
+        current = field.related_model
     return registry.is_member_model(current)

@@ -109,7 +109,9 @@ class Declaration:
 
     @property
     def purposes(self) -> list[Purpose]:
-        return [purposes_module.PURPOSES[p] for p in self.purpose_ids if p in purposes_module.PURPOSES]
+        return [
+            purposes_module.PURPOSES[p] for p in self.purpose_ids if p in purposes_module.PURPOSES
+        ]
 
     @property
     def categories(self) -> list[Category]:

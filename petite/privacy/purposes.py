@@ -12,8 +12,10 @@ from enum import StrEnum
 
 from django.conf import settings
 from django.utils.functional import Promise
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from .categories import MEMBERS, STAFF, VISITORS, DataSubject
 from .recipients import Recipient, recipients
 
 
@@ -41,7 +43,9 @@ class Retention:
 
     ``days_setting`` names the setting that holds a fixed period, counted from
     the record's timestamp; without it, records live as long as the account and
-    go when the member is erased.
+    go when the member is erased. A description with a fixed period says where
+    the period goes with ``%(period)s``, so the number members read is always
+    the one the retention engine applies.
     """
 
     description: Promise
@@ -53,9 +57,41 @@ class Retention:
             return None
         return int(getattr(settings, self.days_setting))
 
+    @property
+    def period(self) -> str | None:
+        """The fixed period in words, in the active language ("13 months (396 days)")."""
+        days = self.days
+        return None if days is None else describe_days(days)
+
+    @property
+    def text(self) -> str:
+        """The whole rule in words, in the active language."""
+        description = str(self.description)
+        period = self.period
+        if period is None:
+            return description
+        if "%(period)s" in description:
+            return description % {"period": period}
+        return f"{period}: {description}"
+
     @classmethod
     def account_lifetime(cls) -> Retention:
         return cls(_("as long as your account exists; erased when it is deleted"))
+
+
+def describe_days(days: int) -> str:
+    """A number of days as people say it, with the exact count: "12 months (365 days)"."""
+    exact = ngettext("%(count)d day", "%(count)d days", days) % {"count": days}
+    if days >= 730 and days % 365 == 0:
+        years = days // 365
+        rounded = ngettext("%(count)d year", "%(count)d years", years) % {"count": years}
+    else:
+        months = round(days / 30.4375)
+        # Only say "months" when the count of days is within a few days of it.
+        if months < 1 or abs(months * 30.4375 - days) > 3:
+            return exact
+        rounded = ngettext("%(count)d month", "%(count)d months", months) % {"count": months}
+    return gettext("%(rounded)s (%(exact)s)") % {"rounded": rounded, "exact": exact}
 
 
 @dataclass(frozen=True)
@@ -70,6 +106,8 @@ class Purpose:
     # purpose (checked by privacy.consent once issue 4 lands); None when the
     # legal basis is not consent.
     consent: str | None = None
+    # Whom the data is about, for the processing register (Art. 30(1)(c)).
+    data_subjects: tuple[DataSubject, ...] = (MEMBERS,)
 
     def __str__(self) -> str:
         return f"{self.id}: {self.name}"
@@ -88,7 +126,7 @@ P2 = Purpose(
     _("Operation and optimisation of the Platform"),
     _("Counting which parts of the Platform are used, per day, to run and improve it."),
     LegalBasis.LEGITIMATE_INTEREST,
-    Retention(_("13 months, then deleted"), "PETITE_USAGE_RETENTION_DAYS"),
+    Retention(_("%(period)s, then deleted"), "PETITE_USAGE_RETENTION_DAYS"),
     (recipients.TEAM,),
 )
 P3 = Purpose(
@@ -123,8 +161,12 @@ P6 = Purpose(
     _("User assistance"),
     _("Answering your messages and support requests."),
     LegalBasis.LEGITIMATE_INTEREST,
-    Retention(_("3 years after your last message, then deleted"), "PETITE_CONTACT_RETENTION_DAYS"),
+    Retention(
+        _("%(period)s after the message is received, then deleted"),
+        "PETITE_CONTACT_RETENTION_DAYS",
+    ),
     (recipients.TEAM,),
+    data_subjects=(MEMBERS, VISITORS),
 )
 P7 = Purpose(
     "P7",
@@ -134,7 +176,10 @@ P7 = Purpose(
         "only if you agree; otherwise advertisements depend only on the page."
     ),
     LegalBasis.CONSENT,
-    Retention(_("until you withdraw your consent, and at most 13 months"), "PETITE_USAGE_RETENTION_DAYS"),
+    Retention(
+        _("until you withdraw your consent, and at most %(period)s"),
+        "PETITE_USAGE_RETENTION_DAYS",
+    ),
     (recipients.TEAM,),
     consent="ads",
 )
@@ -146,8 +191,9 @@ P8 = Purpose(
         "and keeping a register of security incidents."
     ),
     LegalBasis.LEGITIMATE_INTEREST,
-    Retention(_("12 months, then deleted"), "PETITE_CONNECTION_RETENTION_DAYS"),
+    Retention(_("%(period)s, then deleted"), "PETITE_CONNECTION_RETENTION_DAYS"),
     (recipients.TEAM,),
+    data_subjects=(MEMBERS, VISITORS, STAFF),
 )
 P9 = Purpose(
     "P9",

@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import URLPattern, path
+
+from . import views
 
 app_name = "privacy"
-urlpatterns: list = []
+urlpatterns: list[URLPattern] = [
+    path("", views.notice, name="notice"),
+    path("register/", views.register, name="register"),
+]
