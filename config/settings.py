@@ -87,6 +87,8 @@ INSTALLED_APPS = [
     "petite.accounts",
     "petite.portraits",
     "petite.contact",
+    "petite.rights",
+    "petite.datarequests",
     "petite.demo",
 ]
 
@@ -240,6 +242,20 @@ PETITE_GEOIP_MAXMIND_PATH = env("PETITE_GEOIP_MAXMIND_PATH")
 PETITE_CONNECTION_RETENTION_DAYS = env_int("PETITE_CONNECTION_RETENTION_DAYS", 365)
 PETITE_USAGE_RETENTION_DAYS = env_int("PETITE_USAGE_RETENTION_DAYS", 396)
 PETITE_CONTACT_RETENTION_DAYS = env_int("PETITE_CONTACT_RETENTION_DAYS", 3 * 365)
+# Rights requests are proof that we answered them: kept for the 5-year civil
+# limitation period (French Civil Code art. 2224), pseudonymised once erased.
+PETITE_DATA_REQUEST_RETENTION_DAYS = env_int("PETITE_DATA_REQUEST_RETENTION_DAYS", 5 * 365 + 1)
+
+# --- Members' rights (U1-U6) ----------------------------------------------------
+# Exports are built outside the web root and served only to their member.
+PETITE_EXPORT_DIR = Path(env("PETITE_EXPORT_DIR", str(VAR_DIR / "exports")))
+PETITE_EXPORT_EXPIRY_DAYS = env_int("PETITE_EXPORT_EXPIRY_DAYS", 7)
+PETITE_EXPORT_MEMBER_INTERVAL_HOURS = env_int("PETITE_EXPORT_MEMBER_INTERVAL_HOURS", 24)
+PETITE_ACCOUNT_DELETION_GRACE_DAYS = env_int("PETITE_ACCOUNT_DELETION_GRACE_DAYS", 14)
+# Salt of the e-mail hash kept in erasure receipts (no other personal data is kept).
+PETITE_RECEIPT_SALT = env("PETITE_RECEIPT_SALT") or _local_secret(
+    "receipt_salt", lambda: secrets.token_hex(32)
+)
 
 # --- Field encryption: comma-separated Fernet keys, newest first -----------------
 PETITE_FIELD_KEYS = env_list("PETITE_FIELD_KEYS") or [

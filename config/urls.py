@@ -17,6 +17,8 @@ urlpatterns += i18n_patterns(
     path("portrait/", include("petite.portraits.urls")),
     path("contact/", include("petite.contact.urls")),
     path("privacy/", include("petite.privacy.urls")),
+    path("your-data/", include("petite.rights.urls")),
+    path("data-requests/", include("petite.datarequests.urls")),
     path("back-office/", admin.site.urls),
     prefix_default_language=False,
 )

@@ -14,7 +14,7 @@ from typing import Any
 from django.views.debug import SafeExceptionReporterFilter
 
 _PERSONAL = re.compile(
-    r"API|AUTH|TOKEN|KEY|SECRET|PASS|SIGNATURE|ADDRESS|STREET|POSTCODE|CITY|EMAIL|NAME|PHONE|BIO|MESSAGE",
+    r"API|AUTH|TOKEN|KEY|SECRET|SALT|PASS|SIGNATURE|ADDRESS|STREET|POSTCODE|CITY|EMAIL|NAME|PHONE|BIO|MESSAGE",
     re.I,
 )
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")

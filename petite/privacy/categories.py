@@ -50,6 +50,11 @@ WRITING_TO_US = Situation(
     _("Writing to us"),
     _("When you write to us through the contact form, we receive:"),
 )
+EXERCISING_YOUR_RIGHTS = Situation(
+    "rights",
+    _("Exercising your rights"),
+    _("When you ask for a copy of your data, its correction or its erasure, we keep:"),
+)
 USING_OTHER_SERVICES = Situation(
     "services",
     _("Using the Platform's other services"),
@@ -61,6 +66,7 @@ SITUATIONS: tuple[Situation, ...] = (
     CONNECTING,
     FILLING_IN_A_PORTRAIT,
     WRITING_TO_US,
+    EXERCISING_YOUR_RIGHTS,
     USING_OTHER_SERVICES,
 )
 
@@ -134,6 +140,15 @@ ACTIVITY_RECORDS = Category(
     ),
     USING_OTHER_SERVICES,
 )
+DATA_REQUESTS = Category(
+    "data_requests",
+    _("Your requests about your data"),
+    _(
+        "Your requests to access, correct or erase your data, our exchanges about them, "
+        "how your identity was checked, and the copies of your data we prepared for you."
+    ),
+    EXERCISING_YOUR_RIGHTS,
+)
 
 CATEGORIES: dict[str, Category] = {
     c.key: c
@@ -149,6 +164,7 @@ CATEGORIES: dict[str, Category] = {
         POSTAL_ADDRESS,
         CORRESPONDENCE,
         ACTIVITY_RECORDS,
+        DATA_REQUESTS,
     )
 }
 

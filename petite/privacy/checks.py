@@ -139,9 +139,10 @@ def _unworkable(model: type[models.Model], name: str, erasure: Erasure) -> str |
     except FieldDoesNotExist:
         return None
     if erasure is Erasure.BLANK and not (
-        getattr(field, "null", False) or isinstance(field, (models.CharField, models.TextField))
+        getattr(field, "null", False)
+        or isinstance(field, (models.CharField, models.TextField, models.JSONField))
     ):
-        return "BLANK needs a nullable field or a text field."
+        return "BLANK needs a nullable field, a text field or a JSON field."
     if erasure is Erasure.ANONYMISE and not (
         getattr(field, "null", False)
         or isinstance(field, (models.CharField, models.TextField, models.GenericIPAddressField))

@@ -1,0 +1,69 @@
+"""Proof the privacy core keeps of its own work: erasure receipts (U5)."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from . import categories, purposes
+from .declarations import Erasure, Personal
+
+
+class ErasureReceipt(models.Model):
+    """Proof of one erasure (U5): what was deleted, anonymised or kept, and why, and
+    what the verification scan found. It names nobody: the member appears only as a
+    salted hash of their e-mail address, so the receipt can be matched to a later
+    question ("was I erased?") without keeping who they were."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("Running")
+        VERIFIED = "verified", _("Erased and verified")
+        FINDINGS = "findings", _("Erased; the scan found identifiers to review")
+        FAILED = "failed", _("Failed; nothing was erased")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    email_hash = models.CharField(max_length=64, db_index=True)
+    reason = models.CharField(max_length=200)
+    requested_by_staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.RUNNING)
+    # {"app.Model": {"deleted": n, "anonymised": n, "blanked": n, "kept": n, "kept_because": "..."}}
+    outcome = models.JSONField(default=dict, blank=True)
+    # {"clean": bool, "tables": n, "columns": n, "files": n, "findings": [{"where": ..., "count": n, "allowed_because": ...}]}
+    scan = models.JSONField(default=dict, blank=True)
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name = _("erasure receipt")
+        verbose_name_plural = _("erasure receipts")
+
+    class Privacy:
+        subject = "requested_by_staff"
+        timestamp = "started_at"
+        retention = purposes.Retention(
+            _("%(period)s after the erasure, as proof that it was done"),
+            "PETITE_DATA_REQUEST_RETENTION_DAYS",
+        )
+        fields = {
+            "requested_by_staff": Personal(categories.ACTIVITY_RECORDS, ["P4"], Erasure.BLANK),
+            "email_hash": Personal(
+                categories.DATA_REQUESTS,
+                ["P4"],
+                Erasure.KEEP,
+                kept_because=_("proof that your data was erased (GDPR Art. 5(2) and 17)"),
+            ),
+        }
+        technical = ["id", "reason", "status", "outcome", "scan", "started_at", "finished_at"]
+
+    def __str__(self) -> str:
+        return f"Erasure receipt {self.pk}"
