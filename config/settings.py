@@ -105,7 +105,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "petite.accounts.activity.SessionActivityMiddleware",
     "petite.accounts.middleware.StaffMFAMiddleware",
     *(["petite.accounts.middleware.UsageMiddleware"] if PETITE_ACTIVITY_LOGGING else []),
     # Axes last, as its documentation requires.
