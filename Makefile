@@ -1,15 +1,17 @@
 # The commands the README names. Each installs what it needs first.
 SHELL := /bin/bash
 export UV_PYTHON_DOWNLOADS := never
-UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
+# A uv that runs (a pyenv shim may name one that does not), else the one `make uv` installs.
+UV := $(shell uv --version >/dev/null 2>&1 && command -v uv || echo $(HOME)/.local/bin/uv)
 MANAGE := $(UV) run --frozen python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
+PYTEST_ARGS ?= -n 2
 
 .PHONY: run test lint typecheck checks pytest sync uv bench messages demo e2e-deps clean
 
 uv:
-	@command -v $(UV) >/dev/null 2>&1 || python3 -m pip install --user --quiet uv
+	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --user --quiet uv
 	@$(UV) --version >/dev/null
 
 sync: uv

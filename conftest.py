@@ -24,6 +24,8 @@ def _test_settings(settings: Any, tmp_path: Path) -> None:
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PETITE_EXPORT_DIR = tmp_path / "exports"
+    settings.PETITE_DATA_REQUEST_QUARANTINE_DIR = tmp_path / "quarantine"
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -69,7 +69,7 @@ def start_server(var_dir: Path, port: int, logging_on: bool) -> subprocess.Popen
     env = dict(
         os.environ, PETITE_VAR_DIR=str(var_dir), PETITE_ACTIVITY_LOGGING="1" if logging_on else "0"
     )
-    server = subprocess.Popen(  # noqa: S603
+    server = subprocess.Popen(
         [
             sys.executable,
             "-m",

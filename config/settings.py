@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "allauth.usersessions",
     "axes",
+    "anymail",
     "petite.core",
     "petite.privacy",
     "petite.accounts",
@@ -292,6 +293,19 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 PETITE_TEAM_EMAIL = env("PETITE_TEAM_EMAIL", "team@petite.example")
 PETITE_PRIVACY_EMAIL = env("PETITE_PRIVACY_EMAIL", "privacy@petite.example")
 PETITE_CONTROLLER_NAME = env("PETITE_CONTROLLER_NAME", "Petite and So What")
+
+# --- Inbound e-mail: requests written to PETITE_PRIVACY_EMAIL (U2-U6) -------------
+# Mailgun signs its inbound webhook with the account's HTTP webhook signing key;
+# anymail refuses any POST without a valid signature. Without the variable, a key
+# generated once in var/ (known to nobody) means nothing is accepted.
+ANYMAIL = {
+    "MAILGUN_WEBHOOK_SIGNING_KEY": env("MAILGUN_WEBHOOK_SIGNING_KEY")
+    or _local_secret("mailgun_webhook_signing_key", lambda: secrets.token_hex(32)),
+}
+# Inbound mail the desk cannot read is kept here, byte for byte, for staff.
+PETITE_DATA_REQUEST_QUARANTINE_DIR = Path(
+    env("PETITE_DATA_REQUEST_QUARANTINE_DIR", str(VAR_DIR / "quarantine" / "data-requests"))
+)
 
 # --- Internationalisation -------------------------------------------------------
 LANGUAGE_CODE = "en"

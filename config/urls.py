@@ -7,6 +7,8 @@ from petite.core import views as core_views
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("i18n/", include("django.conf.urls.i18n")),
+    # Inbound e-mail for the data-request desk: Mailgun's signed webhook (no language prefix).
+    path("webhooks/anymail/", include("petite.datarequests.webhook_urls")),
 ]
 urlpatterns += i18n_patterns(
     path("", core_views.home, name="home"),

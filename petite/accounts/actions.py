@@ -1,4 +1,5 @@
-"""Every write of the accounts app: the connection log and the usage counts (R1.2).
+"""Every write of the accounts app: the connection log and the usage counts (R1.2),
+staff changes to members, and closing an account (U2, E4).
 
 Neither writes an audit record: each row is itself a record of what happened,
 made by the platform and not by a person acting on someone's data, and auditing
@@ -7,12 +8,18 @@ it would double the writes that sign-in and every page view pay for.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
 from django.db import connections, router, transaction
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from petite.core import audit
+from petite.privacy import erasure
+from petite.privacy.models import ErasureReceipt
 
 from . import location
 from .models import ConnectionEvent, Member, UsageCount
@@ -111,3 +118,111 @@ def create_member(
         )
         audit.record("accounts.member.created", actor=actor, target=member, staff=is_staff)
     return member
+
+
+# --- Account deletion (U2, E4) -------------------------------------------------------
+
+DELETION_REASON = "account deletion"
+
+
+def request_account_deletion(
+    *, member: Member, immediate: bool, actor: Member | None = None
+) -> Member:
+    """Close ``member``'s account: signed out everywhere, hidden, no more e-mail (see
+    ``Member``), and erased after the grace period, or at once when ``immediate``.
+
+    ``actor`` is the staff member acting on a request (the data-request desk); None
+    when the member asked from their account. Asking again never postpones the date.
+    """
+    now = timezone.now()
+    due = now if immediate else now + timedelta(days=settings.PETITE_ACCOUNT_DELETION_GRACE_DAYS)
+    with transaction.atomic():
+        locked = Member.objects.select_for_update().get(pk=member.pk)
+        if locked.deletion_due_at is not None and locked.deletion_due_at < due:
+            due = locked.deletion_due_at
+        requested = locked.deletion_requested_at or now
+        Member.objects.filter(pk=member.pk).update(
+            deletion_requested_at=requested, deletion_due_at=due
+        )
+        member.deletion_requested_at, member.deletion_due_at = requested, due
+        ended = end_all_sessions(member=member)
+        audit.record(
+            "accounts.deletion_requested",
+            actor=actor or member,
+            target=member,
+            immediate=immediate,
+            due_at=due.isoformat(),
+            sessions_ended=ended,
+        )
+        if due <= now:
+            member_id = member.pk
+            transaction.on_commit(lambda: _enqueue_erasure(member_id))
+    return member
+
+
+def _enqueue_erasure(member_id: int) -> None:
+    from . import tasks
+
+    tasks.erase_account.enqueue(member_id)
+
+
+def cancel_account_deletion(*, member: Member, actor: Member | None = None) -> bool:
+    """Keep ``member``'s account after all; False when no deletion was pending."""
+    with transaction.atomic():
+        cancelled = Member.objects.filter(pk=member.pk, deletion_due_at__isnull=False).update(
+            deletion_requested_at=None, deletion_due_at=None
+        )
+        member.deletion_requested_at = member.deletion_due_at = None
+        if cancelled:
+            audit.record("accounts.deletion_cancelled", actor=actor or member, target=member)
+    return bool(cancelled)
+
+
+def end_all_sessions(*, member: Member) -> int:
+    """Sign ``member`` out everywhere; returns how many sessions ended.
+
+    allauth records every sign-in in its session list, which is how a member's
+    sessions are found (Django keeps no index of sessions by user).
+    """
+    from allauth.usersessions.models import UserSession
+
+    sessions = list(UserSession.objects.filter(user=member))
+    for session in sessions:
+        session.end()
+    return len(sessions)
+
+
+def erase_closing_account(*, member: Member) -> ErasureReceipt:
+    """Erase a closing account now, then send the member the confirmation: the last
+    e-mail they receive, to the address and in the language captured beforehand."""
+    address = member.email
+    language = member.language or settings.LANGUAGE_CODE
+    receipt = erasure.erase_member(member=member, reason=DELETION_REASON)
+    # erase_member's transaction is durable: it has committed by now, so the e-mail
+    # never announces an erasure that was rolled back.
+    send_deletion_confirmation(address=address, language=language, receipt=receipt)
+    return receipt
+
+
+def send_deletion_confirmation(*, address: str, language: str, receipt: ErasureReceipt) -> None:
+    """Tell a former member what was erased and what is kept, from the receipt's counts.
+
+    Sent directly rather than through a task: a queued task would store the
+    address in the task table after the erasure that removed it everywhere else.
+    """
+    from . import selectors
+
+    with translation.override(language):
+        context = {
+            "summary": selectors.receipt_summary(receipt.outcome),
+            "receipt": receipt,
+            "erased_on": receipt.erased_at or timezone.now(),
+            "privacy_email": settings.PETITE_PRIVACY_EMAIL,
+        }
+        message = EmailMultiAlternatives(
+            subject=gettext("[Petite] Your account has been deleted"),
+            body=render_to_string("accounts/email/deletion_done.txt", context),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[address],
+        )
+    message.send()

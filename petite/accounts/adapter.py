@@ -5,7 +5,8 @@ and logs the sign-in attempts that fail (R1.2): wrong credentials, a lockout by
 axes, allauth's rate limit, a reauthentication that fails, an e-mail address not
 verified yet.
 Successful sign-ins and failed two-factor codes are only announced by allauth's
-signals; see :mod:`petite.accounts.receivers`.
+signals; see :mod:`petite.accounts.receivers`. A member closing their account who
+signs in is sent to the page that offers to cancel the deletion (U2).
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from allauth.account.utils import has_verified_email
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
 from django.utils.translation import ngettext
 
 from . import actions
@@ -158,3 +160,33 @@ class AccountAdapter(DefaultAccountAdapter):
             signup=signup,
             redirect_url=redirect_url,
         )
+
+    def post_login(
+        self,
+        request: HttpRequest,
+        user: AbstractBaseUser,
+        *,
+        email_verification: str,
+        signal_kwargs: dict[str, Any] | None,
+        email: str | None,
+        signup: bool,
+        redirect_url: str | None,
+    ) -> HttpResponse:
+        response = super().post_login(
+            request,
+            user,
+            email_verification=email_verification,
+            signal_kwargs=signal_kwargs,
+            email=email,
+            signup=signup,
+            redirect_url=redirect_url,
+        )
+        # A member closing their account who signs in again is offered to cancel
+        # the deletion before anything else (U2).
+        if (
+            isinstance(user, Member)
+            and user.is_closing
+            and isinstance(response, HttpResponseRedirect)
+        ):
+            return HttpResponseRedirect(reverse("accounts:delete_cancel"))
+        return response

@@ -11,6 +11,7 @@ from typing import Any, cast
 
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -24,15 +25,46 @@ from .models import ConnectionEvent, Member, UsageCount
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
 
+class ClosingFilter(admin.SimpleListFilter):
+    title = _("account deletion")
+    parameter_name = "closing"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [("yes", _("Deletion pending")), ("no", _("No deletion pending"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if self.value() == "yes":
+            return queryset.filter(deletion_due_at__isnull=False)
+        if self.value() == "no":
+            return queryset.filter(deletion_due_at__isnull=True)
+        return queryset
+
+
 @admin.register(Member)
 class MemberAdmin(admin.ModelAdmin[Member]):
-    list_display = ("email", "first_name", "last_name", "is_active", "is_staff", "date_joined")
-    list_filter = ("is_active", "is_staff", "is_superuser", "language", "date_joined")
+    list_display = (
+        "email",
+        "first_name",
+        "last_name",
+        "is_active",
+        "is_staff",
+        "date_joined",
+        "deletion_due_at",
+    )
+    list_filter = (
+        "is_active",
+        ClosingFilter,
+        "is_staff",
+        "is_superuser",
+        "language",
+        "date_joined",
+    )
     search_fields = ("email", "first_name", "last_name")
     ordering = ("-date_joined",)
     date_hierarchy = "date_joined"
     filter_horizontal = ("groups", "user_permissions")
-    readonly_fields = ("last_login", "date_joined")
+    # Deletion dates change only through the account-deletion actions (U2).
+    readonly_fields = ("last_login", "date_joined", "deletion_requested_at", "deletion_due_at")
     fieldsets = (
         (None, {"fields": ("email", "first_name", "last_name", "language")}),
         (
@@ -40,6 +72,7 @@ class MemberAdmin(admin.ModelAdmin[Member]):
             {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
         ),
         (_("Dates"), {"fields": ("last_login", "date_joined")}),
+        (_("Account deletion"), {"fields": ("deletion_requested_at", "deletion_due_at")}),
     )
 
     def has_add_permission(self, request: HttpRequest) -> bool:

@@ -34,9 +34,30 @@ class MemberManager(BaseUserManager["Member"]):
         extra.update(is_staff=True, is_superuser=True)
         return self._create(email, password, **extra)
 
+    def visible(self) -> models.QuerySet[Member]:
+        """Members other people and platform features may see or contact: active, and
+        not closing their account (see ``Member.is_closing``)."""
+        return self.filter(is_active=True, deletion_due_at__isnull=True)
+
+    def closing(self) -> models.QuerySet[Member]:
+        """Members whose account deletion is pending (U2)."""
+        return self.filter(deletion_due_at__isnull=False)
+
 
 class Member(AbstractUser):
-    """A person with an account. The e-mail address is the login; there is no username."""
+    """A person with an account. The e-mail address is the login; there is no username.
+
+    **Closing accounts (U2, E4).** A member who asks to delete their account is
+    *closing* (``is_closing``: ``deletion_due_at`` is set) until the erasure runs, at
+    the due date, or at once if they chose so. ``is_active`` stays true, so that they
+    can still sign in to cancel, but every feature must treat a closing member as gone:
+
+    - lists, search, profiles and messaging show only ``Member.objects.visible()``;
+    - nothing is e-mailed to them unless ``petite.accounts.selectors.can_email(member)``
+      says so (campaigns, notices, notifications); the confirmation of the erasure is
+      the one exception, and the last message they receive;
+    - signing in lands on the page that offers to cancel the deletion.
+    """
 
     username = None  # type: ignore[assignment]
     email = models.EmailField(_("e-mail address"), unique=True)
@@ -44,6 +65,16 @@ class Member(AbstractUser):
     last_name = models.CharField(_("last name"), max_length=150)
     language = models.CharField(
         _("language"), max_length=10, blank=True, help_text=_("The language of our e-mails to you.")
+    )
+    deletion_requested_at = models.DateTimeField(
+        _("account deletion requested"), null=True, blank=True
+    )
+    deletion_due_at = models.DateTimeField(
+        _("account deletion due"),
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_("When the account will be erased, unless the member cancels."),
     )
 
     USERNAME_FIELD = "email"
@@ -57,6 +88,8 @@ class Member(AbstractUser):
 
     class Privacy:
         subject = ""
+        # First and last name and language; e-mail and password have their own pages.
+        manage_url = "rights:identity"
         fields = {
             "first_name": Personal(categories.IDENTITY, ["P1", "P4"], Erasure.DELETE),
             "last_name": Personal(categories.IDENTITY, ["P1", "P4"], Erasure.DELETE),
@@ -66,11 +99,20 @@ class Member(AbstractUser):
             "date_joined": Personal(categories.ACCOUNT, ["P1"], Erasure.DELETE),
             "last_login": Personal(categories.CONNECTION, ["P1", "P8"], Erasure.DELETE),
             "is_active": Personal(categories.ACCOUNT, ["P1"], Erasure.DELETE),
+            "deletion_requested_at": Personal(categories.ACCOUNT, ["P1"], Erasure.DELETE),
+            "deletion_due_at": Personal(categories.ACCOUNT, ["P1"], Erasure.DELETE),
         }
         technical = ["id", "is_staff", "is_superuser", "groups", "user_permissions"]
 
     def __str__(self) -> str:
-        return self.get_full_name() or self.email
+        # Never the name or address: Django's admin copies this text into its
+        # history (LogEntry.object_repr), which would outlive an erasure.
+        return f"Member #{self.pk}"
+
+    @property
+    def is_closing(self) -> bool:
+        """Whether the member asked for their account to be deleted and it has not been yet."""
+        return self.deletion_due_at is not None
 
 
 class ConnectionEvent(models.Model):

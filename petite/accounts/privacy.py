@@ -12,6 +12,7 @@ from petite.privacy.registry import register
 
 class EmailAddressPrivacy:
     subject = "user"
+    manage_url = "account_email"
     fields = {
         "email": Personal(categories.CONTACT, ["P1", "P4"], Erasure.DELETE),
         "verified": Personal(categories.ACCOUNT, ["P4"], Erasure.DELETE),
@@ -32,6 +33,7 @@ class EmailConfirmationPrivacy:
 
 class AuthenticatorPrivacy:
     subject = "user"
+    manage_url = "mfa_index"
     fields = {
         "type": Personal(categories.CREDENTIALS, ["P4"], Erasure.DELETE),
         "data": Personal(categories.CREDENTIALS, ["P4"], Erasure.DELETE),
@@ -43,6 +45,7 @@ class AuthenticatorPrivacy:
 
 class UserSessionPrivacy:
     subject = "user"
+    manage_url = "usersessions_list"
     fields = {
         "created_at": Personal(categories.CONNECTION, ["P1", "P8"], Erasure.DELETE),
         "ip": Personal(categories.CONNECTION, ["P1", "P8"], Erasure.DELETE),

@@ -7,3 +7,9 @@ urlpatterns = [
     path("security/", views.security, name="security"),
     path("sessions/", views.sessions, name="sessions"),
 ]
+urlpatterns += [
+    # Policy-change notices (E4) link here by name: keep "accounts:delete".
+    path("delete/", views.delete_account, name="delete"),
+    path("delete/cancel/", views.cancel_deletion, name="delete_cancel"),
+    path("delete/done/", views.deletion_done, name="delete_done"),
+]

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import uuid
+from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from petite.core.fields import EncryptedTextField
 from petite.privacy import categories, purposes
 from petite.privacy.declarations import Erasure, Personal
 
@@ -35,30 +40,38 @@ class DataRequest(models.Model):
         STAFF = "staff", _("Entered by staff")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    reference = models.CharField(max_length=20, unique=True)
-    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    reference = models.CharField(_("reference"), max_length=20, unique=True)
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
     status = models.CharField(
-        max_length=20, choices=Status.choices, default=Status.AWAITING_IDENTITY, db_index=True
+        _("status"),
+        max_length=20,
+        choices=Status.choices,
+        default=Status.AWAITING_IDENTITY,
+        db_index=True,
     )
-    channel = models.CharField(max_length=10, choices=Channel.choices)
+    channel = models.CharField(_("received by"), max_length=10, choices=Channel.choices)
     member = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="data_requests",
+        verbose_name=_("member"),
     )
-    requester_email = models.EmailField(max_length=254)
-    requester_name = models.CharField(max_length=200, blank=True)
-    language = models.CharField(max_length=10, blank=True)
-    received_at = models.DateTimeField(db_index=True)
-    due_at = models.DateTimeField(db_index=True)
-    extended = models.BooleanField(default=False)
-    extension_reason = models.TextField(blank=True)
+    requester_email = models.EmailField(_("requester's e-mail address"), max_length=254)
+    requester_name = models.CharField(_("requester's name"), max_length=200, blank=True)
+    # The language of our e-mails to the requester.
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    received_at = models.DateTimeField(_("received on"), db_index=True)
+    due_at = models.DateTimeField(_("due"), db_index=True)
+    extended = models.BooleanField(_("deadline extended"), default=False)
+    extension_reason = models.TextField(_("reason for the extension"), blank=True)
     # How identity was established: a confirmed link, or what staff checked.
-    identity_method = models.CharField(max_length=300, blank=True)
-    identity_confirmed_at = models.DateTimeField(null=True, blank=True)
-    closed_at = models.DateTimeField(null=True, blank=True)
+    identity_method = models.CharField(
+        _("how identity was established"), max_length=300, blank=True
+    )
+    identity_confirmed_at = models.DateTimeField(_("identity established"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
 
     class Meta:
         ordering = ["due_at"]
@@ -97,6 +110,21 @@ class DataRequest(models.Model):
     def __str__(self) -> str:
         return self.reference
 
+    @property
+    def is_closed(self) -> bool:
+        return self.status in CLOSED_STATUSES
+
+    @property
+    def identity_established(self) -> bool:
+        return self.identity_confirmed_at is not None
+
+    def is_overdue(self, now: datetime | None = None) -> bool:
+        return not self.is_closed and self.due_at < (now or timezone.now())
+
+
+CLOSED_STATUSES = (DataRequest.Status.DONE, DataRequest.Status.REFUSED)
+OPEN_STATUSES = (DataRequest.Status.AWAITING_IDENTITY, DataRequest.Status.OPEN)
+
 
 class DataRequestEvent(models.Model):
     """One step in a request's history: a message in or out, a status change,
@@ -107,28 +135,43 @@ class DataRequestEvent(models.Model):
         MESSAGE_IN = "message_in", _("Message from the requester")
         MESSAGE_OUT = "message_out", _("Message to the requester")
         STATUS = "status", _("Status changed")
+        KIND = "kind", _("Type changed")
+        IDENTITY_LINK = "identity_link", _("Confirmation link sent")
         IDENTITY = "identity", _("Identity established")
         EXTENDED = "extended", _("Deadline extended")
         RECTIFIED = "rectified", _("Data corrected")
         EXPORTED = "exported", _("Data exported")
         ERASED = "erased", _("Data erased")
+        ACCOUNT_DELETION = "account_deletion", _("Account deletion started")
         NOTE = "note", _("Staff note")
 
-    request = models.ForeignKey(DataRequest, on_delete=models.CASCADE, related_name="events")
-    kind = models.CharField(max_length=20, choices=Kind.choices)
+    request = models.ForeignKey(
+        DataRequest,
+        on_delete=models.CASCADE,
+        related_name="events",
+        verbose_name=_("data request"),
+    )
+    kind = models.CharField(_("what happened"), max_length=20, choices=Kind.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        verbose_name=_("by"),
     )
-    status = models.CharField(max_length=20, blank=True)
-    subject = models.CharField(max_length=300, blank=True)
-    text = models.TextField(blank=True)
-    # Rectification: {"field": ..., "before": ..., "after": ...}; other kinds: ids only.
-    data = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    # The request's status after this step.
+    status = models.CharField(_("status"), max_length=20, blank=True)
+    subject = models.CharField(_("subject"), max_length=300, blank=True)
+    text = models.TextField(_("text"), blank=True)
+    # Rectification: {"field": ..., "label": ..., "before": ..., "after": ...}; other
+    # kinds: identifiers only (message id, export id, erasure receipt id).
+    data = models.JSONField(_("details"), default=dict, blank=True)
+    # Before/after of a field that is encrypted at rest (a Portrait's street...), as
+    # JSON: encrypted here too, so the history does not undo the encryption, and
+    # re-encrypted with every other field by `manage.py rotate_field_keys`.
+    sealed = EncryptedTextField(_("encrypted details"), blank=True)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -147,8 +190,17 @@ class DataRequestEvent(models.Model):
             "subject": Personal(categories.DATA_REQUESTS, ["P4"], Erasure.BLANK),
             "text": Personal(categories.DATA_REQUESTS, ["P4"], Erasure.BLANK),
             "data": Personal(categories.DATA_REQUESTS, ["P4"], Erasure.BLANK),
+            "sealed": Personal(categories.DATA_REQUESTS, ["P4"], Erasure.BLANK),
         }
         technical = ["id", "request", "kind", "actor", "status", "created_at"]
 
     def __str__(self) -> str:
         return f"{self.request_id} {self.kind}"
+
+    @property
+    def rectification(self) -> dict[str, Any]:
+        """A RECTIFIED event's field, label and before/after values, decrypted if sealed."""
+        values = dict(self.data)
+        if self.sealed:
+            values.update(json.loads(self.sealed))
+        return values

@@ -61,6 +61,7 @@ class Portrait(models.Model):
 
     class Privacy:
         subject = "member"
+        manage_url = "portraits:edit"
         fields = {
             "display_name": Personal(categories.PORTRAIT, ["P1"], Erasure.DELETE),
             "bio": Personal(categories.PORTRAIT, ["P1"], Erasure.DELETE),

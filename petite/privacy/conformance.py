@@ -32,6 +32,14 @@ DELIVERED: frozenset[str] = frozenset(
         "P4",
         "SEC1",
         "SEC2",
+        # Issue 3: members' rights.
+        "U1",
+        "U2",
+        "U3",
+        "U4",
+        "U5",
+        "U6",
+        "E4",
     }
 )
 

@@ -76,6 +76,9 @@ class Declaration:
     retention_override: Retention | None = None
     # Shown in the notice for models that are only linked indirectly (sessions).
     note: Promise | None = None
+    # The URL name of the page where the member changes or removes this model's
+    # data themselves ("Your data" links to it); None when only a request can.
+    manage_url: str | None = None
     errors: list[str] = field(default_factory=list)
 
     @classmethod
@@ -89,6 +92,7 @@ class Declaration:
             timestamp=getattr(spec, "timestamp", None),
             retention_override=getattr(spec, "retention", None),
             note=getattr(spec, "note", None),
+            manage_url=getattr(spec, "manage_url", None),
         )
 
     @property

@@ -35,11 +35,17 @@ class ErasureReceipt(models.Model):
         related_name="+",
     )
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.RUNNING)
-    # {"app.Model": {"deleted": n, "anonymised": n, "blanked": n, "kept": n, "kept_because": "..."}}
+    # Per model label, row counts and the reasons for what stays:
+    # {"app.Model": {"deleted": n, "blanked": n, "anonymised": n, "kept": n,
+    #                "kept_because": {"field": "reason"}}}; {"error": "ExceptionClass"} if FAILED.
     outcome = models.JSONField(default=dict, blank=True)
-    # {"clean": bool, "tables": n, "columns": n, "files": n, "findings": [{"where": ..., "count": n, "allowed_because": ...}]}
+    # What the verification scan checked and found, never a value (see privacy/scan.py):
+    # {"clean": bool, "tables": n, "columns": n, "files": n, "duration_ms": n,
+    #  "findings": [{"where": ..., "count": n}], "allowed": [{"where", "count", "allowed_because"}]...}
     scan = models.JSONField(default=dict, blank=True)
     started_at = models.DateTimeField(auto_now_add=True)
+    # When the erasure committed: erased_at - started_at is its cost, the scan's is in `scan`.
+    erased_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -63,7 +69,16 @@ class ErasureReceipt(models.Model):
                 kept_because=_("proof that your data was erased (GDPR Art. 5(2) and 17)"),
             ),
         }
-        technical = ["id", "reason", "status", "outcome", "scan", "started_at", "finished_at"]
+        technical = [
+            "id",
+            "reason",
+            "status",
+            "outcome",
+            "scan",
+            "started_at",
+            "erased_at",
+            "finished_at",
+        ]
 
     def __str__(self) -> str:
         return f"Erasure receipt {self.pk}"

@@ -1,4 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "rights"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("identity/", views.identity, name="identity"),
+    path("exports/", views.exports, name="exports"),
+    path("exports/<uuid:export_id>/", views.export, name="export"),
+    path("exports/<uuid:export_id>/download/", views.download, name="download"),
+]
