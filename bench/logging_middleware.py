@@ -27,6 +27,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+from results import write_section  # noqa: E402
+
 PAGE = "/account/security/"
 sys.path.insert(0, str(ROOT))
 
@@ -198,16 +201,7 @@ def write_results(
             "",
         ]
     )
-    results_path = ROOT / "bench" / "RESULTS.md"
-    text = results_path.read_text() if results_path.exists() else "# Benchmark results\n\n"
-    if section in text:
-        start = text.index(section)
-        end = text.find("\n## ", start + len(section))
-        text = text[:start] + body + (text[end + 1 :] if end != -1 else "")
-    else:
-        text = text.rstrip("\n") + "\n\n" + body
-    results_path.write_text(text)
-    print(f"written to {results_path.relative_to(ROOT)}")
+    write_section(body)
 
 
 if __name__ == "__main__":

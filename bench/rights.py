@@ -35,6 +35,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+from results import write_section  # noqa: E402
 
 HEAVY_CONNECTIONS = 100_000
 HEAVY_USAGE = 10_000
@@ -232,7 +234,7 @@ def measure_erase() -> dict[str, Any]:
     started = time.perf_counter()
     receipt = erase_member(member=member, reason="benchmark")
     total = time.perf_counter() - started
-    scan_seconds = float(receipt.scan.get("seconds", 0.0))
+    scan_seconds = float(receipt.scan.get("duration_ms", 0)) / 1000
     return {
         "seconds": total - scan_seconds,
         "scan_seconds": scan_seconds,
@@ -392,17 +394,7 @@ def write_results(rows: list[dict[str, Any]], sizes: list[int]) -> None:
     ]
     for line in lines:
         print(line)
-    body = "\n".join(lines)
-    section = lines[0]
-    results_path = ROOT / "bench" / "RESULTS.md"
-    text = results_path.read_text() if results_path.exists() else "# Benchmark results\n\n"
-    if section in text:
-        start = text.index(section)
-        end = text.find("\n## ", start + len(section))
-        text = text[:start] + body + (text[end + 1 :] if end != -1 else "")
-    else:
-        text = text.rstrip("\n") + "\n\n" + body
-    results_path.write_text(text)
+    write_section("\n".join(lines))
 
 
 if __name__ == "__main__":

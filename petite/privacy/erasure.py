@@ -97,7 +97,9 @@ def erase_member(
     # Updates go through querysets, never receipt.save(): the erasure may blank the
     # receipt's own requested_by_staff (a staff member erasing their own account).
     receipts = ErasureReceipt.objects.filter(pk=receipt.pk)
+    collecting = time.perf_counter()
     identifiers = scan.collect_identifiers(member)
+    collect_ms = round((time.perf_counter() - collecting) * 1000)
     try:
         with transaction.atomic(durable=True):
             # First, so that a staff member erasing themselves is unlinked from it too.
@@ -117,6 +119,9 @@ def erase_member(
     # (deleting them inside would lose them if the transaction rolled back).
     _delete_files(files)
     result = scan.verify(identifiers)
+    # Collecting the identifiers (before the erasure) is part of the scan's cost.
+    result["collect_ms"] = collect_ms
+    result["duration_ms"] = result.get("duration_ms", 0) + collect_ms
     receipts.update(
         scan=result,
         status=ErasureReceipt.Status.VERIFIED

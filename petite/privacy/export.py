@@ -47,6 +47,7 @@ from __future__ import annotations
 import base64
 import datetime
 import decimal
+import functools
 import html
 import itertools
 import json
@@ -61,6 +62,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import IO, Any, Literal
 
+import orjson
 from django.apps import apps
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
@@ -490,13 +492,19 @@ def _batches(
     single = [f for f in section.fields if not f.field.many_to_many]
     multiple = [f for f in section.fields if f.field.many_to_many]
     member_pk = context.member.pk
+    # Connection rows repeat the same browsers, addresses and networks thousands of
+    # times: each distinct text is escaped once.
+    escape = functools.lru_cache(maxsize=16_384)(html.escape)
     # Chosen once per column, not per value: a section may have 100,000 rows.
     columns = [
-        (f.name, converter(f, member_pk, html.escape), f if f.kind == "file" else None)
-        for f in single
+        (f.name, converter(f, member_pk, escape), f if f.kind == "file" else None) for f in single
     ]
-    extra = [(f.name, converter(f, member_pk, html.escape)) for f in multiple]
-    encode = json.JSONEncoder(ensure_ascii=False, default=str).encode
+    extra = [(f.name, converter(f, member_pk, escape)) for f in multiple]
+
+    def encode(item: dict[str, Any]) -> str:
+        # orjson: a row of data.json costs a fifth of the standard library's encoder.
+        return orjson.dumps(item, default=str).decode()
+
     queryset = section.queryset(context.member)
     rows = queryset.values_list("pk", *[f.column for f in single]).iterator(chunk_size=chunk_size)
     plain = not multiple and all(upload is None for _n, _c, upload in columns)
@@ -603,10 +611,9 @@ def converter(
         return lambda v: (v, "" if v is None else yes if v else no)
     if isinstance(model_field, models.DateTimeField):
         zone = timezone.get_current_timezone()
+        # The machine side stays a datetime: the JSON encoders write it as ISO 8601.
         return lambda v: (
-            (None, "")
-            if v is None
-            else (v.isoformat(), v.astimezone(zone).isoformat(" ", "seconds")[:19])
+            (None, "") if v is None else (v, v.astimezone(zone).isoformat(" ", "seconds")[:19])
         )
     if isinstance(model_field, models.DateField):
         return lambda v: (None, "") if v is None else (v.isoformat(), v.isoformat())

@@ -94,6 +94,11 @@ class Identifiers:
     def add(self, value: str, category: str) -> None:
         for line in value.splitlines():
             normalised = _normalise(line)
+            # A value without a letter (a postcode, a house number) identifies nobody
+            # on its own and matches unrelated numbers (another member's address or
+            # e-mail), so the scan would report other people's data.
+            if not any(character.isalpha() for character in normalised):
+                continue
             if len(normalised) >= MIN_IDENTIFIER_LENGTH and normalised not in self.values:
                 self.values.add(normalised)
                 self.categories[category] += 1

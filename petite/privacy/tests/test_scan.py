@@ -157,3 +157,17 @@ def test_stored_files_are_searched_by_name_and_content(ottilie, settings):
     assert receipt.scan["files"] == 4
     assert receipt.scan["archive_members"] == 1
     assert_no_value_in(receipt)
+
+
+@pytest.mark.clause("U5")
+def test_a_number_alone_is_not_searched_so_another_members_data_is_no_finding(ottilie):
+    # Her postcode, as a number in someone else's address, is not a trace of her.
+    PortraitFactory.create(
+        member=MemberFactory.create(first_name="Bruno", last_name="Keller"),
+        street=f"{OTTILIE.postcode} route des Crêtes",
+    )
+
+    receipt = erase(ottilie)
+
+    assert receipt.status == ErasureReceipt.Status.VERIFIED
+    assert findings(receipt) == {}
