@@ -286,14 +286,16 @@ def test_the_owner_downloads_the_archive(ready: DataExport) -> None:
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith('attachment; filename="petite-data-')
     assert {"private", "no-store"} <= set(response["Cache-Control"].replace(" ", "").split(","))
+    assert AuditEvent.objects.filter(
+        action="rights.export.downloaded", target_id=str(ready.pk)
+    ).exists()
     content = b"".join(response.streaming_content)  # type: ignore[attr-defined]
+    # Closing the response ends the request, which closes the database connection
+    # (PostgreSQL): no query after this line.
     response.close()
     archive = zipfile.ZipFile(io.BytesIO(content))
     data = json.loads(archive.read("data.json"))
     assert data["member"] == {"id": ready.member.pk}
-    assert AuditEvent.objects.filter(
-        action="rights.export.downloaded", target_id=str(ready.pk)
-    ).exists()
 
 
 @pytest.mark.clause("U3")
