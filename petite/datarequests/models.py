@@ -16,6 +16,13 @@ from petite.core.fields import EncryptedTextField
 from petite.privacy import categories, purposes
 from petite.privacy.declarations import Erasure, Personal
 
+# A request and its history are kept as proof that we answered (then purged; an
+# event also goes with its request).
+PROOF_OF_ANSWER = purposes.Retention(
+    _("%(period)s after it was received, as proof that we answered"),
+    "PETITE_DATA_REQUEST_RETENTION_DAYS",
+)
+
 
 class DataRequest(models.Model):
     """A request about a member's data, however it arrived (U2-U6)."""
@@ -82,10 +89,7 @@ class DataRequest(models.Model):
         subject = "member"
         subject_email = "requester_email"
         timestamp = "received_at"
-        retention = purposes.Retention(
-            _("%(period)s after it was received, as proof that we answered"),
-            "PETITE_DATA_REQUEST_RETENTION_DAYS",
-        )
+        retention = PROOF_OF_ANSWER
         fields = {
             "member": Personal(categories.DATA_REQUESTS, ["P4"], Erasure.BLANK),
             "requester_email": Personal(categories.CONTACT, ["P4"], Erasure.ANONYMISE),
@@ -182,10 +186,7 @@ class DataRequestEvent(models.Model):
         subject = "request__member"
         subject_email = "request__requester_email"
         timestamp = "created_at"
-        retention = purposes.Retention(
-            _("%(period)s after it was received, as proof that we answered"),
-            "PETITE_DATA_REQUEST_RETENTION_DAYS",
-        )
+        retention = PROOF_OF_ANSWER
         fields = {
             "subject": Personal(categories.DATA_REQUESTS, ["P4"], Erasure.BLANK),
             "text": Personal(categories.DATA_REQUESTS, ["P4"], Erasure.BLANK),

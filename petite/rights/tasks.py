@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from petite.accounts.selectors import can_email
 from petite.core import schedule
 
 from . import actions
@@ -36,7 +37,7 @@ def send_export_ready(export_id: str) -> None:
     if export is None:  # expired or erased before the worker ran
         return
     member = export.member
-    if not member.is_active:  # a deactivated account receives no more e-mail
+    if not can_email(member):  # a closing or deactivated account receives no more e-mail
         return
     with translation.override(member.language or settings.LANGUAGE_CODE):
         link = settings.SITE_URL + reverse("rights:export", args=[export.pk])

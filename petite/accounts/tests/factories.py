@@ -6,6 +6,7 @@ from typing import Any
 
 import factory
 from allauth.account.models import EmailAddress
+from django.test import Client
 
 from petite.accounts.models import Member
 
@@ -15,6 +16,13 @@ PASSWORD = "correct horse battery staple"
 def address(local_part: str, domain: str = "example.org") -> str:
     """An e-mail address assembled from its parts (some editors mangle literal ones)."""
     return local_part + "@" + domain
+
+
+def signed_in(member: Member) -> Client:
+    """A test client signed in as ``member`` (no sign-in form, no connection row)."""
+    client = Client()
+    client.force_login(member)
+    return client
 
 
 class MemberFactory(factory.django.DjangoModelFactory[Member]):

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.views.debug import ExceptionReporter
 
 from petite.accounts.models import Member
+from petite.accounts.tests.factories import signed_in
 from petite.core.models import AuditEvent
 from petite.portraits import actions
 from petite.portraits.models import Portrait
@@ -49,12 +50,6 @@ def stored(portrait: Portrait, column: str) -> str:
         cursor.execute(f"SELECT {column} FROM portraits_portrait WHERE id = %s", [portrait.pk])  # noqa: S608
         value: str = cursor.fetchone()[0]
     return value
-
-
-def signed_in(member: Member) -> Client:
-    client = Client()
-    client.force_login(member)
-    return client
 
 
 @pytest.mark.clause("R1.3")

@@ -16,7 +16,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import formats, timezone
 
+from petite.accounts.actions import request_account_deletion
 from petite.accounts.models import Member
+from petite.accounts.tests.factories import signed_in
 from petite.core.models import AuditEvent
 from petite.privacy import export as export_engine
 from petite.rights import actions, tasks
@@ -33,12 +35,6 @@ def page(export: DataExport) -> str:
 
 def download_url(export: DataExport) -> str:
     return reverse("rights:download", args=[export.pk])
-
-
-def signed_in(member: Member) -> Client:
-    client = Client()
-    client.force_login(member)
-    return client
 
 
 @pytest.fixture
@@ -123,6 +119,19 @@ def test_the_member_is_emailed_a_link_to_the_download_page(ready: DataExport) ->
     assert message.to == [ready.member.email]
     assert "http://127.0.0.1:8000" + page(ready) in message.body
     assert "ready" in message.subject
+
+
+@pytest.mark.clause("U3")
+@pytest.mark.clause("U2")
+def test_a_member_closing_their_account_is_not_emailed_when_the_archive_is_ready(
+    ready: DataExport,
+) -> None:
+    mail.outbox.clear()
+    request_account_deletion(member=ready.member, immediate=False)
+
+    tasks.send_export_ready.call(str(ready.pk))
+
+    assert mail.outbox == []
 
 
 @pytest.mark.clause("U3")

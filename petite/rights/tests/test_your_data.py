@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.text import capfirst
 
 from petite.accounts.models import Member
+from petite.accounts.tests.factories import signed_in
 from petite.core.models import AuditEvent
 from petite.privacy import categories, purposes, registry
 from petite.privacy.declarations import Erasure, Personal
@@ -21,12 +22,6 @@ from .conftest import CITY, STREET
 
 INDEX = reverse("rights:index")
 IDENTITY = reverse("rights:identity")
-
-
-def signed_in(member: Member) -> Client:
-    client = Client()
-    client.force_login(member)
-    return client
 
 
 def page_of(member: Member) -> str:
