@@ -150,6 +150,73 @@ DATA_REQUESTS = Category(
     EXERCISING_YOUR_RIGHTS,
 )
 
+# Categories of the services issues 4-6 add (declared here, with the rest, so the
+# vocabulary members read stays in one place).
+CONSENT = Category(
+    "consent",
+    _("Your consent choices"),
+    _(
+        "Your choices about cookies, audience measurement and personalised advertising: "
+        "what you chose, when, and which version of the banner and notice you saw."
+    ),
+    CONNECTING,
+)
+POLICY_NOTICES = Category(
+    "policy_notices",
+    _("Notices of changes to this policy"),
+    _("Which versions of this notice we e-mailed you, when, and when you acknowledged them."),
+)
+MARKETING = Category(
+    "marketing",
+    _("Newsletter and offers"),
+    _("The topics you chose to receive by e-mail, and the campaigns we sent you."),
+)
+MESSAGES = Category(
+    "messages",
+    _("Messages between members"),
+    _("The conversations you take part in, the messages in them, blocks and reports."),
+)
+COMMENTS = Category(
+    "comments",
+    _("Public comments"),
+    _("The comments you publish on the Platform's public pages."),
+)
+AUTHORISED_APPS = Category(
+    "authorised_apps",
+    _("Authorised apps"),
+    _(
+        "The third-party apps you allowed to read your data, the scopes you granted and their tokens."
+    ),
+)
+PAYMENTS = Category(
+    "payments",
+    _("Orders and payments"),
+    _(
+        "What you ordered, amounts, payment status and the processor's references; "
+        "never your card number, which only the processor sees."
+    ),
+)
+RECEIPTS = Category(
+    "receipts",
+    _("Receipts"),
+    _("The numbered receipt of each paid order, kept as accounting law requires."),
+)
+DISPUTES = Category(
+    "disputes",
+    _("Disputes"),
+    _(
+        "Payment disputes and disagreements with the Platform: their history, messages and evidence."
+    ),
+)
+DISCLOSURES = Category(
+    "disclosures",
+    _("What was shared and with whom"),
+    _(
+        "Each time your data left the Platform (to a payment processor, or read by an app "
+        "you authorised): who received it, which categories and fields, and when."
+    ),
+)
+
 CATEGORIES: dict[str, Category] = {
     c.key: c
     for c in (
@@ -165,6 +232,16 @@ CATEGORIES: dict[str, Category] = {
         CORRESPONDENCE,
         ACTIVITY_RECORDS,
         DATA_REQUESTS,
+        CONSENT,
+        POLICY_NOTICES,
+        MARKETING,
+        MESSAGES,
+        COMMENTS,
+        AUTHORISED_APPS,
+        PAYMENTS,
+        RECEIPTS,
+        DISPUTES,
+        DISCLOSURES,
     )
 }
 

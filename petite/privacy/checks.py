@@ -110,6 +110,9 @@ def check_declaration(declaration: Declaration) -> list[checks.CheckMessage]:
         )
     elif declaration.subject == "" and not registry.is_member_model(model):
         error("subject '' is only for the member model itself.", "privacy.E006")
+    for path in declaration.shared_with:
+        if not _leads_to_member(model, path):
+            error(f"shared_with path '{path}' does not lead to the member model.", "privacy.E006")
     if declaration.retention.days_setting and not declaration.timestamp:
         error(
             "has a fixed retention period but no Privacy.timestamp to count it from.",

@@ -79,6 +79,10 @@ class Declaration:
     # The URL name of the page where the member changes or removes this model's
     # data themselves ("Your data" links to it); None when only a request can.
     manage_url: str | None = None
+    # Paths to other members this row was given to (the recipient of a message):
+    # their copy of their data (Art. 15) includes the row, but it stays the
+    # subject's data, so erasing a recipient does not touch it.
+    shared_with: tuple[str, ...] = ()
     errors: list[str] = field(default_factory=list)
 
     @classmethod
@@ -93,6 +97,7 @@ class Declaration:
             retention_override=getattr(spec, "retention", None),
             note=getattr(spec, "note", None),
             manage_url=getattr(spec, "manage_url", None),
+            shared_with=tuple(getattr(spec, "shared_with", ())),
         )
 
     @property
@@ -153,7 +158,14 @@ class Declaration:
         return condition
 
     def queryset_for(self, member: models.Model) -> QuerySet[Any]:
-        return self.model._default_manager.filter(self.subject_filter(member))
+        """The rows the member sees in "Your data" and their export: those about
+        them, and those given to them (``shared_with``)."""
+        condition = self.subject_filter(member)
+        if not self.shared_with:
+            return self.model._default_manager.filter(condition)
+        for path in self.shared_with:
+            condition |= Q(**{path: member.pk})
+        return self.model._default_manager.filter(condition).distinct()
 
     def concrete_field_names(self) -> list[str]:
         return [

@@ -82,3 +82,48 @@ class ErasureReceipt(models.Model):
 
     def __str__(self) -> str:
         return f"Erasure receipt {self.pk}"
+
+
+class Disclosure(models.Model):
+    """One time a member's data left the Platform (S1, S3): sent to a payment
+    processor, or read by a third-party app the member authorised. The member sees
+    the log and gets it in their export; :func:`petite.privacy.disclosures.record`
+    is the only writer."""
+
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="disclosures"
+    )
+    # A recipients.Recipient key ("stripe", "paypal", "apps"...).
+    recipient = models.CharField(_("recipient"), max_length=40)
+    # Which one, in the recipient's own words: an app's name, a processor's account.
+    recipient_name = models.CharField(_("recipient name"), max_length=200, blank=True)
+    purpose = models.CharField(_("purpose"), max_length=8)
+    # Category keys and field names sent, e.g. ["payments"] and ["amount", "email"].
+    categories = models.JSONField(_("categories"), default=list)
+    fields = models.JSONField(_("fields"), default=list)
+    # What it was for, without personal data: "order 42", "GET /api/me".
+    reference = models.CharField(_("reference"), max_length=200, blank=True)
+    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["member", "-at"])]
+        verbose_name = _("disclosure")
+        verbose_name_plural = _("disclosures")
+
+    class Privacy:
+        subject = "member"
+        fields = {
+            "member": Personal(categories.DISCLOSURES, ["P1"], Erasure.DELETE),
+            "recipient": Personal(categories.DISCLOSURES, ["P1"], Erasure.DELETE),
+            "recipient_name": Personal(categories.DISCLOSURES, ["P1"], Erasure.DELETE),
+            "purpose": Personal(categories.DISCLOSURES, ["P1"], Erasure.DELETE),
+            "categories": Personal(categories.DISCLOSURES, ["P1"], Erasure.DELETE),
+            "fields": Personal(categories.DISCLOSURES, ["P1"], Erasure.DELETE),
+            "reference": Personal(categories.DISCLOSURES, ["P1"], Erasure.DELETE),
+            "at": Personal(categories.DISCLOSURES, ["P1"], Erasure.DELETE),
+        }
+        technical = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.recipient_name or self.recipient} @ {self.at:%Y-%m-%d %H:%M}"

@@ -103,7 +103,7 @@ class Purpose:
     retention: Retention
     recipients: tuple[Recipient, ...] = field(default=())
     # The consent the member must have given before data is processed for this
-    # purpose (checked by privacy.consent once issue 4 lands); None when the
+    # purpose (asked with privacy.consent.given()); None when the
     # legal basis is not consent.
     consent: str | None = None
     # Whom the data is about, for the processing register (Art. 30(1)(c)).
@@ -116,18 +116,25 @@ class Purpose:
 P1 = Purpose(
     "P1",
     _("Access and use of the Platform"),
-    _("Your account, your sessions, your Portrait and your settings."),
+    _(
+        "Your account, your sessions, your Portrait and your settings, and the "
+        "third-party apps you authorise to read them."
+    ),
     LegalBasis.CONTRACT,
     Retention.account_lifetime(),
-    (recipients.TEAM,),
+    (recipients.TEAM, recipients.APPS),
 )
 P2 = Purpose(
     "P2",
     _("Operation and optimisation of the Platform"),
-    _("Counting which parts of the Platform are used, per day, to run and improve it."),
-    LegalBasis.LEGITIMATE_INTEREST,
+    _(
+        "Counting which parts of the Platform you use, per day, to run and improve it "
+        "(audience measurement), only if you agree."
+    ),
+    LegalBasis.CONSENT,
     Retention(_("%(period)s, then deleted"), "PETITE_USAGE_RETENTION_DAYS"),
     (recipients.TEAM,),
+    consent="audience",
 )
 P3 = Purpose(
     "P3",
@@ -151,10 +158,13 @@ P4 = Purpose(
 P5 = Purpose(
     "P5",
     _("Communication between members"),
-    _("Messages between members, with blocking and reporting."),
+    _(
+        "Messages between members, with blocking and reporting, and the comments "
+        "you choose to publish on public pages."
+    ),
     LegalBasis.CONTRACT,
     Retention.account_lifetime(),
-    (recipients.TEAM, recipients.OTHER_MEMBERS),
+    (recipients.TEAM, recipients.OTHER_MEMBERS, recipients.PUBLIC),
 )
 P6 = Purpose(
     "P6",

@@ -36,4 +36,14 @@ recipients = SimpleNamespace(
         _("The members you write to"),
         _("Only the members you choose to write to."),
     ),
+    PUBLIC=Recipient(
+        "public",
+        _("Everyone who reads the Platform's public pages"),
+        _("What you publish (public comments) with your display name, until you delete it."),
+    ),
+    APPS=Recipient(
+        "apps",
+        _("Third-party apps you authorise"),
+        _("Only the data of the scopes you granted, until you revoke the app."),
+    ),
 )
