@@ -37,7 +37,7 @@ _sources: dict[str, ConsentSource] = {}
 
 def provide(consent: str, source: ConsentSource | Callable[..., bool]) -> None:
     """Register the function that answers for ``consent`` (called from an AppConfig.ready)."""
-    _sources[consent] = source  # type: ignore[assignment]
+    _sources[consent] = source
 
 
 def consents() -> set[str]:
