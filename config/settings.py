@@ -90,6 +90,13 @@ INSTALLED_APPS = [
     "petite.contact",
     "petite.rights",
     "petite.datarequests",
+    "petite.policies",
+    "petite.consent",
+    "petite.marketing",
+    "petite.messaging",
+    "petite.comments",
+    "petite.thirdparty",
+    "petite.payments",
     "petite.demo",
 ]
 
@@ -306,6 +313,18 @@ ANYMAIL = {
 PETITE_DATA_REQUEST_QUARANTINE_DIR = Path(
     env("PETITE_DATA_REQUEST_QUARANTINE_DIR", str(VAR_DIR / "quarantine" / "data-requests"))
 )
+
+# --- Policy versions and the 15-day notice (E1-E4) --------------------------------
+
+# --- Cookie consent (R1.5, P2, P7) -------------------------------------------------
+
+# --- Commercial e-mail (P10) -------------------------------------------------------
+
+# --- Messaging (P5) and public comments (S2) ---------------------------------------
+
+# --- Third-party apps: OAuth 2 / OpenID Connect and the API (S3) --------------------
+
+# --- Payments: Stripe, PayPal, receipts, disputes (P3, P9, S1) ----------------------
 
 # --- Internationalisation -------------------------------------------------------
 LANGUAGE_CODE = "en"

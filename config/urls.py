@@ -9,6 +9,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("i18n/", include("django.conf.urls.i18n")),
     # Inbound e-mail for the data-request desk: Mailgun's signed webhook (no language prefix).
     path("webhooks/anymail/", include("petite.datarequests.webhook_urls")),
+    # Machine-facing addresses carry no language prefix.
+    path("", include("petite.thirdparty.machine_urls")),
+    path("", include("petite.payments.webhook_urls")),
+    path("", include("petite.marketing.machine_urls")),
 ]
 urlpatterns += i18n_patterns(
     path("", core_views.home, name="home"),
@@ -18,7 +22,14 @@ urlpatterns += i18n_patterns(
     path("account/", include("petite.accounts.urls")),
     path("portrait/", include("petite.portraits.urls")),
     path("contact/", include("petite.contact.urls")),
+    path("privacy/versions/", include("petite.policies.urls")),
     path("privacy/", include("petite.privacy.urls")),
+    path("cookies/", include("petite.consent.urls")),
+    path("email/", include("petite.marketing.urls")),
+    path("messages/", include("petite.messaging.urls")),
+    path("articles/", include("petite.comments.urls")),
+    path("apps/", include("petite.thirdparty.urls")),
+    path("offers/", include("petite.payments.urls")),
     path("your-data/", include("petite.rights.urls")),
     path("data-requests/", include("petite.datarequests.urls")),
     path("back-office/", admin.site.urls),

@@ -1,0 +1,1 @@
+"""Articles the Platform publishes and members' public comments on them (S2)."""

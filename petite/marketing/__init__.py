@@ -1,0 +1,1 @@
+"""Commercial e-mail by preference: topics, campaigns, unsubscribe and the suppression list (P10)."""

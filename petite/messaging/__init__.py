@@ -1,0 +1,1 @@
+"""One-to-one conversations between members, with blocking and reporting (P5)."""
