@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.apps import apps
 from django.core.management.base import BaseCommand
+from django.utils.module_loading import import_string, module_has_submodule
 
 from petite.accounts.actions import create_member
 from petite.accounts.models import Member
@@ -44,6 +46,11 @@ class Command(BaseCommand):
                 language="en",
                 member=alice,
             )
+        # Each app may bring its own demo data: a ``demo.py`` with an idempotent
+        # ``load(stdout)`` (articles, offers, topics, an OAuth app...).
+        for config in apps.get_app_configs():
+            if config.name.startswith("petite.") and module_has_submodule(config.module, "demo"):
+                import_string(f"{config.name}.demo.load")(self.stdout)
         self.stdout.write(
             f"Demo data ready: {demo_address('alice')} (member) and {demo_address('sam')} (staff),"
             f" password '{DEMO_PASSWORD}'."
