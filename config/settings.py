@@ -301,6 +301,16 @@ PETITE_TEAM_EMAIL = env("PETITE_TEAM_EMAIL", "team@petite.example")
 PETITE_PRIVACY_EMAIL = env("PETITE_PRIVACY_EMAIL", "privacy@petite.example")
 PETITE_CONTROLLER_NAME = env("PETITE_CONTROLLER_NAME", "Petite and So What")
 
+# Bulk e-mail (policy notices, campaigns: petite/core/bulkmail.py): which mailer
+# sends it, how many messages a batch takes, how long a worker's claim lasts
+# before a crash is assumed, and the back-off of failed attempts.
+PETITE_BULKMAIL_MAILER = env("PETITE_BULKMAIL_MAILER", "default")
+PETITE_BULKMAIL_BATCH_SIZE = env_int("PETITE_BULKMAIL_BATCH_SIZE", 200)
+PETITE_BULKMAIL_LEASE_SECONDS = env_int("PETITE_BULKMAIL_LEASE_SECONDS", 600)
+PETITE_BULKMAIL_RETRY_SECONDS = env_int("PETITE_BULKMAIL_RETRY_SECONDS", 60)
+PETITE_BULKMAIL_MAX_ATTEMPTS = env_int("PETITE_BULKMAIL_MAX_ATTEMPTS", 5)
+PETITE_BULKMAIL_MESSAGE_ID_DOMAIN = env("PETITE_BULKMAIL_MESSAGE_ID_DOMAIN", "petite.example")
+
 # --- Inbound e-mail: requests written to PETITE_PRIVACY_EMAIL (U2-U6) -------------
 # Mailgun signs its inbound webhook with the account's HTTP webhook signing key;
 # anymail refuses any POST without a valid signature. Without the variable, a key

@@ -1,4 +1,5 @@
-"""The audit trail of staff actions (SEC1) and the scheduler's bookkeeping."""
+"""The audit trail of staff actions (SEC1), the scheduler's bookkeeping, and the
+shape of one bulk-mail delivery (policy notices, campaigns)."""
 
 from __future__ import annotations
 
@@ -56,3 +57,45 @@ class ScheduledRun(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Delivery(models.Model):
+    """One member's message of a bulk sending: a policy notice, a campaign.
+
+    Abstract: each sending app subclasses it with a foreign key to what is sent,
+    a unique constraint on (that key, member) and its own ``class Privacy``.
+    :mod:`petite.core.bulkmail` is the only code that moves a delivery through
+    its states; see docs/adr/0007 for why this gives one message per member.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        SENDING = "sending", _("Being sent")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        SKIPPED = "skipped", _("Not sent")
+
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("member"),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    # A failed attempt is retried from this time on (exponential back-off).
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    # When a worker took it; a claim older than the lease belongs to a crashed worker.
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    # The error class and SMTP code of the last failure, never an address or a text.
+    error = models.CharField(_("last error"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("planned at"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="%(app_label)s_%(class)s_due")
+        ]
