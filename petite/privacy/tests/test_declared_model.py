@@ -22,6 +22,7 @@ from django.db import connection, models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from petite.accounts.tests.factories import MemberFactory
 from petite.privacy import categories, checks, erasure, export, registry
 from petite.privacy.declarations import Erasure, Personal
 from petite.privacy.models import ErasureReceipt
@@ -182,3 +183,45 @@ def test_a_record_kept_by_law_stays_pseudonymised_and_the_scan_allows_it(ottilie
                 "allowed_because": str(KEPT_BECAUSE),
             }
         ]
+
+
+def postcard_model() -> type[models.Model]:
+    class RuntimePostcard(models.Model):
+        sender = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+        addressee = models.ForeignKey(
+            settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        )
+        text = models.TextField()
+
+        class Meta:
+            app_label = "privacy"
+
+        class Privacy:
+            subject = "sender"
+            shared_with = ["addressee"]
+            fields = {"text": Personal(categories.MESSAGES, ["P5"], Erasure.DELETE)}
+            technical = ["id", "sender", "addressee"]
+
+        def __str__(self) -> str:
+            return f"Postcard #{self.pk}"
+
+    return RuntimePostcard
+
+
+@pytest.mark.clause("U3", "U5")
+def test_a_row_given_to_another_member_is_in_their_copy_but_stays_the_senders(ottilie):
+    addressee = MemberFactory()
+    with runtime_models(postcard_model) as (postcard,):
+        assert declaration_problems(postcard) == []
+        postcard._default_manager.create(
+            sender=ottilie.member, addressee=addressee, text="Greetings from Arles"
+        )
+
+        assert "Greetings from Arles" in json.dumps(exported(addressee))
+        assert "Greetings from Arles" in json.dumps(exported(ottilie.member))
+
+        erasure.erase_member(member=addressee, reason="test")
+        assert postcard._default_manager.get().text == "Greetings from Arles"
+
+        erasure.erase_member(member=ottilie.member, reason="test")
+        assert not postcard._default_manager.exists()
