@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?= -n 2
 
-.PHONY: run test lint typecheck checks pytest sync uv bench messages demo e2e-deps clean
+.PHONY: run test lint typecheck checks pytest sync uv bench messages demo browsers clean
 
 uv:
 	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --user --quiet uv
@@ -34,7 +34,15 @@ checks: sync
 	$(MANAGE) check --fail-level WARNING
 	$(MANAGE) makemigrations --check --dry-run
 
-pytest: sync
+# Debian's Chromium for the browser tests: Playwright drives it and never downloads one.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+browsers:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  $(SUDO) apt-get update -qq && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+pytest: sync browsers
 	$(UV) run --frozen pytest $(PYTEST_ARGS)
 
 test: lint typecheck checks pytest
