@@ -18,7 +18,7 @@ Each message carries a Message-ID derived from its delivery, so the rare
 message that a crash makes us send twice (accepted by the server, crash before
 the row was marked) is one message to the member's mail client. The app that
 owns a sending enqueues its batch task again while :attr:`Progress.due`, and a
-periodic job re-enqueues sendings left behind by a restart. docs/adr/0007.
+periodic job re-enqueues sendings left behind by a restart. docs/adr/0015.
 """
 
 from __future__ import annotations

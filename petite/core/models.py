@@ -65,7 +65,7 @@ class Delivery(models.Model):
     Abstract: each sending app subclasses it with a foreign key to what is sent,
     a unique constraint on (that key, member) and its own ``class Privacy``.
     :mod:`petite.core.bulkmail` is the only code that moves a delivery through
-    its states; see docs/adr/0007 for why this gives one message per member.
+    its states; see docs/adr/0015 for why this gives one message per member.
     """
 
     class Status(models.TextChoices):
