@@ -331,6 +331,15 @@ PETITE_DATA_REQUEST_QUARANTINE_DIR = Path(
 # --- Commercial e-mail (P10) -------------------------------------------------------
 
 # --- Messaging (P5) and public comments (S2) ---------------------------------------
+# Longest message and comment, in characters (longer ones are refused with a message).
+PETITE_MESSAGE_MAX_LENGTH = env_int("PETITE_MESSAGE_MAX_LENGTH", 5000)
+PETITE_COMMENT_MAX_LENGTH = env_int("PETITE_COMMENT_MAX_LENGTH", 3000)
+# Rate limits against spam, counted per member in the cache: messages per hour,
+# new conversations per day, comments per hour, reports per day.
+PETITE_MESSAGES_PER_HOUR = env_int("PETITE_MESSAGES_PER_HOUR", 60)
+PETITE_NEW_CONVERSATIONS_PER_DAY = env_int("PETITE_NEW_CONVERSATIONS_PER_DAY", 20)
+PETITE_COMMENTS_PER_HOUR = env_int("PETITE_COMMENTS_PER_HOUR", 20)
+PETITE_MESSAGE_REPORTS_PER_DAY = env_int("PETITE_MESSAGE_REPORTS_PER_DAY", 20)
 
 # --- Third-party apps: OAuth 2 / OpenID Connect and the API (S3) --------------------
 
