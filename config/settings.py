@@ -344,6 +344,31 @@ PETITE_MESSAGE_REPORTS_PER_DAY = env_int("PETITE_MESSAGE_REPORTS_PER_DAY", 20)
 # --- Third-party apps: OAuth 2 / OpenID Connect and the API (S3) --------------------
 
 # --- Payments: Stripe, PayPal, receipts, disputes (P3, P9, S1) ----------------------
+# A processor is offered only when its keys are set (docs/payments.md). Without any,
+# the offers page says payments are not configured: `make run` needs no internet.
+PETITE_STRIPE_SECRET_KEY = env("PETITE_STRIPE_SECRET_KEY")
+PETITE_STRIPE_PUBLISHABLE_KEY = env("PETITE_STRIPE_PUBLISHABLE_KEY")
+PETITE_STRIPE_WEBHOOK_SECRET = env("PETITE_STRIPE_WEBHOOK_SECRET")
+# Empty: Stripe's own API. Tests point it at a local fake.
+PETITE_STRIPE_API_BASE = env("PETITE_STRIPE_API_BASE")
+PETITE_PAYPAL_CLIENT_ID = env("PETITE_PAYPAL_CLIENT_ID")
+PETITE_PAYPAL_CLIENT_SECRET = env("PETITE_PAYPAL_CLIENT_SECRET")
+PETITE_PAYPAL_WEBHOOK_ID = env("PETITE_PAYPAL_WEBHOOK_ID")
+PETITE_PAYPAL_ENVIRONMENT = env("PETITE_PAYPAL_ENVIRONMENT", "sandbox")  # or "live"
+PETITE_PAYPAL_API_BASE = env("PETITE_PAYPAL_API_BASE")
+# A processor slower than this is "not answering": the order stays pending.
+PETITE_PAYMENTS_TIMEOUT_SECONDS = env_int("PETITE_PAYMENTS_TIMEOUT_SECONDS", 20)
+# A pretend processor for demonstrations (no money moves). Never in production.
+PETITE_PAYMENTS_DEMO = env_bool("PETITE_PAYMENTS_DEMO", False)
+# Accounting records: 10 years (French Commercial Code art. L123-22), then purged.
+PETITE_RECEIPT_RETENTION_DAYS = env_int("PETITE_RECEIPT_RETENTION_DAYS", 3653)
+# Dispute cases: 5 years after closing, the civil limitation period (Art. 17(3)(e) GDPR).
+PETITE_DISPUTE_RETENTION_DAYS = env_int("PETITE_DISPUTE_RETENTION_DAYS", 5 * 365 + 1)
+# The team answers a member's dispute within this many days.
+PETITE_DISPUTE_RESPONSE_DAYS = env_int("PETITE_DISPUTE_RESPONSE_DAYS", 30)
+PETITE_DISPUTE_EVIDENCE_MAX_BYTES = env_int("PETITE_DISPUTE_EVIDENCE_MAX_BYTES", 5 * 1024 * 1024)
+# Processed webhook event ids (replay protection, no personal data).
+PETITE_WEBHOOK_EVENT_RETENTION_DAYS = env_int("PETITE_WEBHOOK_EVENT_RETENTION_DAYS", 400)
 
 # --- Internationalisation -------------------------------------------------------
 LANGUAGE_CODE = "en"
