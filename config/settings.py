@@ -329,6 +329,22 @@ PETITE_DATA_REQUEST_QUARANTINE_DIR = Path(
 # --- Cookie consent (R1.5, P2, P7) -------------------------------------------------
 
 # --- Commercial e-mail (P10) -------------------------------------------------------
+# The suppression list keeps an HMAC of each blocked address under this key, never
+# the address. Changing it makes every existing entry unmatchable (there is no
+# address to hash again): set it once per deployment and keep it. See docs/marketing.md.
+PETITE_MARKETING_SUPPRESSION_KEY = env("PETITE_MARKETING_SUPPRESSION_KEY") or _local_secret(
+    "marketing_suppression_key", lambda: secrets.token_hex(32)
+)
+# How long the signed unsubscribe link in a campaign works (days): long, since people
+# unsubscribe from old messages, but finite.
+PETITE_MARKETING_UNSUBSCRIBE_DAYS = env_int("PETITE_MARKETING_UNSUBSCRIBE_DAYS", 365)
+# How long an address stays suppressed after a bounce or a complaint (days); the CNIL
+# asks that objections be honoured for at least three years.
+PETITE_MARKETING_SUPPRESSION_RETENTION_DAYS = env_int(
+    "PETITE_MARKETING_SUPPRESSION_RETENTION_DAYS", 3 * 365
+)
+# How long the record of each campaign message sent to a member is kept (days).
+PETITE_MARKETING_DELIVERY_RETENTION_DAYS = env_int("PETITE_MARKETING_DELIVERY_RETENTION_DAYS", 365)
 
 # --- Messaging (P5) and public comments (S2) ---------------------------------------
 # Longest message and comment, in characters (longer ones are refused with a message).

@@ -1,4 +1,10 @@
-from django.urls import URLPattern, URLResolver
+"""The member's pages (under /email/, with the language prefix)."""
+
+from django.urls import path
+
+from . import views
 
 app_name = "marketing"
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns = [
+    path("", views.preferences, name="preferences"),
+]

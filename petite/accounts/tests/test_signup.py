@@ -129,3 +129,27 @@ def test_a_malformed_email_gets_a_form_error(client, email):
     assert response.status_code == 200
     assert "email" in response.context["form"].errors
     assert not Member.objects.exists()
+
+
+@pytest.mark.clause("R1.1")
+@pytest.mark.clause("P10")
+def test_topics_offered_at_sign_up_are_optional_boxes_and_nothing_else_is_mandatory(client):
+    from petite.marketing.models import Topic
+
+    Topic.objects.create(
+        slug="newsletter",
+        name_en="Newsletter",
+        name_fr="Les nouvelles",
+        description_en="Once a month.",
+        description_fr="Une fois par mois.",
+    )
+
+    html = client.get(reverse("account_signup")).content.decode()
+    response = client.post(reverse("account_signup"), signup_data())
+
+    required = re.findall(r"<input\b[^>]*\brequired\b[^>]*name=\"([^\"]+)\"", html)
+    required += re.findall(r"<input\b[^>]*name=\"([^\"]+)\"[^>]*\brequired\b", html)
+    assert sorted(set(required)) == ["email", "first_name", "last_name", "password1", "password2"]
+    assert visible_field_names(html)[-1] == "marketing_topics"
+    assert response.status_code == 302
+    assert Member.objects.filter(email=CHLOE).exists()
