@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "allauth.usersessions",
     "axes",
     "anymail",
+    "oauth2_provider",
     "petite.core",
     "petite.privacy",
     "petite.accounts",
@@ -358,6 +359,93 @@ PETITE_COMMENTS_PER_HOUR = env_int("PETITE_COMMENTS_PER_HOUR", 20)
 PETITE_MESSAGE_REPORTS_PER_DAY = env_int("PETITE_MESSAGE_REPORTS_PER_DAY", 20)
 
 # --- Third-party apps: OAuth 2 / OpenID Connect and the API (S3) --------------------
+def _oidc_rsa_private_key() -> str:
+    """The RSA key that signs ID tokens: PETITE_OIDC_RSA_PRIVATE_KEY (PEM), or a
+    development key generated once in var/."""
+
+    def make() -> str:
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives.asymmetric import rsa
+
+        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        return key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        ).decode()
+
+    return env("PETITE_OIDC_RSA_PRIVATE_KEY").replace("\\n", "\n") or _local_secret(
+        "oidc_rsa_private_key.pem", make
+    )
+
+
+# django-oauth-toolkit's application model, swapped for ours (owner, privacy policy URL).
+OAUTH2_PROVIDER_APPLICATION_MODEL = "thirdparty.Application"
+# Plain http redirect URIs (an app on 127.0.0.1 during development) only without HTTPS.
+_OAUTH_REDIRECT_SCHEMES = env_list(
+    "PETITE_OAUTH_REDIRECT_SCHEMES", "https" if env_bool("PETITE_HTTPS") else "https,http"
+)
+_HIDDEN_OAUTH_ADMIN = "petite.thirdparty.admin.HiddenAdmin"
+OAUTH2_PROVIDER = {
+    "OAUTH2_VALIDATOR_CLASS": "petite.thirdparty.oauth.Validator",
+    "SCOPES_BACKEND_CLASS": "petite.thirdparty.scopes.ScopesBackend",
+    # Authorisation code with PKCE (S256) only: no implicit, password or plain PKCE.
+    "PKCE_REQUIRED": True,
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_REQUIRED": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_MATCHING": True,
+    "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN": True,
+    # Tokens are kept only as SHA-256 checksums.
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "OAUTH2_RESPONSE_TYPES_SUPPORTED": ["code"],
+    "OAUTH2_GRANT_TYPES_SUPPORTED": ["authorization_code", "refresh_token"],
+    "OAUTH2_TOKEN_ENDPOINT_AUTH_METHODS_SUPPORTED": [
+        "client_secret_basic",
+        "client_secret_post",
+        "none",
+    ],
+    "OIDC_ENABLED": True,
+    "OIDC_RSA_PRIVATE_KEY": _oidc_rsa_private_key(),
+    "OIDC_RESPONSE_TYPES_SUPPORTED": ["code"],
+    # Each app gets its own identifier for a member: apps cannot match members up.
+    "OIDC_SUBJECT_TYPES_SUPPORTED": ["pairwise"],
+    "OIDC_TOKEN_ENDPOINT_AUTH_METHODS_SUPPORTED": [
+        "client_secret_basic",
+        "client_secret_post",
+        "none",
+    ],
+    # Refresh tokens rotate; replaying a used one revokes the whole family.
+    "ROTATE_REFRESH_TOKEN": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "REFRESH_TOKEN_GRACE_PERIOD_SECONDS": 0,
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": 60,
+    "ACCESS_TOKEN_EXPIRE_SECONDS": env_int("PETITE_OAUTH_ACCESS_TOKEN_SECONDS", 3600),
+    "ID_TOKEN_EXPIRE_SECONDS": env_int("PETITE_OAUTH_ACCESS_TOKEN_SECONDS", 3600),
+    # An app unused for this long must ask the member again.
+    "REFRESH_TOKEN_EXPIRE_SECONDS": env_int("PETITE_OAUTH_REFRESH_TOKEN_DAYS", 90) * 24 * 3600,
+    # The consent screen is skipped only while the app holds a live token for the same scopes.
+    "REQUEST_APPROVAL_PROMPT": "auto",
+    "ALLOWED_REDIRECT_URI_SCHEMES": _OAUTH_REDIRECT_SCHEMES,
+    "ALLOWED_SCHEMES": ["https"],
+    "APPLICATION_ADMIN_CLASS": "petite.thirdparty.admin.ApplicationAdmin",
+    # Staff have no use for members' codes and tokens: those admin pages do not exist.
+    "ACCESS_TOKEN_ADMIN_CLASS": _HIDDEN_OAUTH_ADMIN,
+    "REFRESH_TOKEN_ADMIN_CLASS": _HIDDEN_OAUTH_ADMIN,
+    "ID_TOKEN_ADMIN_CLASS": _HIDDEN_OAUTH_ADMIN,
+    "GRANT_ADMIN_CLASS": _HIDDEN_OAUTH_ADMIN,
+}
+# The key of each app's pairwise subject identifier (changing it changes every identifier).
+PETITE_OIDC_SUBJECT_KEY = env("PETITE_OIDC_SUBJECT_KEY") or _local_secret(
+    "oidc_subject_key", lambda: secrets.token_hex(32)
+)
+# Requests per member (session) or per token (app) to the JSON API.
+PETITE_API_RATE = env("PETITE_API_RATE", "120/m")
+# How many reads each app shows on the "Authorised apps" page (the full log has its own page).
+PETITE_APPS_RECENT_READS = env_int("PETITE_APPS_RECENT_READS", 5)
 
 # --- Payments: Stripe, PayPal, receipts, disputes (P3, P9, S1) ----------------------
 # A processor is offered only when its keys are set (docs/payments.md). Without any,

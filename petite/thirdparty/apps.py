@@ -1,3 +1,5 @@
+"""OAuth 2 / OpenID Connect apps, their scopes, the API they call and the disclosure of what they read (S3)."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -5,3 +7,8 @@ from django.utils.translation import gettext_lazy as _
 class ThirdpartyConfig(AppConfig):
     name = "petite.thirdparty"
     verbose_name = _("Third-party apps")
+
+    def ready(self) -> None:
+        from .privacy import register_oauth_models
+
+        register_oauth_models()
