@@ -33,7 +33,7 @@ Status = Delivery.Status
 
 
 @pytest.fixture
-def deliveries(transactional_db: None) -> Iterator[type[Delivery]]:
+def deliveries(transactional_db: None) -> Iterator[Any]:
     class RuntimeDelivery(Delivery):
         sending = models.PositiveIntegerField()
 
@@ -78,7 +78,7 @@ def build(delivery: Delivery) -> EmailMessage:
     return EmailMessage("Notice", "Our policy changes.", to=[delivery.member.email])
 
 
-def send_all(deliveries: type[Delivery], *, batch_size: int = 3) -> bulkmail.Progress:
+def send_all(deliveries: Any, *, batch_size: int = 3) -> bulkmail.Progress:
     """What a sending app's task does: batches until nothing is due."""
     while True:
         progress = bulkmail.send_due(deliveries.objects.all(), build=build, batch_size=batch_size)
@@ -114,12 +114,12 @@ def failing_backend(settings: Any) -> type[FailingBackend]:
 
 
 def test_plan_makes_one_delivery_per_member_and_planning_again_adds_only_new_members(
-    deliveries: type[Delivery], members: list[Member]
+    deliveries: Any, members: list[Member]
 ) -> None:
     queryset = deliveries.objects.filter(sending=1)
 
     assert bulkmail.plan(queryset, members=Member.objects.all(), batch_size=2, sending=1) == 7
-    late = MemberFactory()
+    late: Member = MemberFactory()
     assert bulkmail.plan(queryset, members=Member.objects.all(), sending=1) == 1
 
     assert sorted(queryset.values_list("member_id", flat=True)) == sorted(
@@ -129,7 +129,7 @@ def test_plan_makes_one_delivery_per_member_and_planning_again_adds_only_new_mem
 
 
 def test_a_sending_reaches_every_member_once_in_batches_with_a_stable_message_id(
-    deliveries: type[Delivery], members: list[Member]
+    deliveries: Any, members: list[Member]
 ) -> None:
     bulkmail.plan(deliveries.objects.all(), members=Member.objects.all(), sending=1)
 
@@ -148,7 +148,7 @@ def test_a_sending_reaches_every_member_once_in_batches_with_a_stable_message_id
 
 
 def test_a_message_the_app_declines_to_build_is_skipped_not_sent(
-    deliveries: type[Delivery], members: list[Member]
+    deliveries: Any, members: list[Member]
 ) -> None:
     bulkmail.plan(deliveries.objects.all(), members=Member.objects.all(), sending=1)
     withdrawn = members[2]
@@ -165,7 +165,7 @@ def test_a_message_the_app_declines_to_build_is_skipped_not_sent(
 
 
 def test_a_temporary_failure_is_retried_after_a_back_off_and_reaches_the_member(
-    deliveries: type[Delivery], members: list[Member], failing_backend: type[FailingBackend]
+    deliveries: Any, members: list[Member], failing_backend: type[FailingBackend]
 ) -> None:
     failing_backend.fail_after = 2
     failing_backend.error = smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
@@ -185,7 +185,7 @@ def test_a_temporary_failure_is_retried_after_a_back_off_and_reaches_the_member(
 
 
 def test_a_permanent_refusal_is_not_retried_and_says_why_without_the_address(
-    deliveries: type[Delivery], members: list[Member], failing_backend: type[FailingBackend]
+    deliveries: Any, members: list[Member], failing_backend: type[FailingBackend]
 ) -> None:
     failing_backend.fail_after = 0
     failing_backend.error = smtplib.SMTPRecipientsRefused(
@@ -206,7 +206,7 @@ def test_a_permanent_refusal_is_not_retried_and_says_why_without_the_address(
 
 
 def test_a_sending_killed_mid_batch_resumes_with_exactly_one_message_per_member(
-    deliveries: type[Delivery], members: list[Member], failing_backend: type[FailingBackend]
+    deliveries: Any, members: list[Member], failing_backend: type[FailingBackend]
 ) -> None:
     # The worker dies (not an error it could record) after 2 messages of a batch of 5.
     failing_backend.fail_after = 2
