@@ -119,7 +119,7 @@ def test_plan_makes_one_delivery_per_member_and_planning_again_adds_only_new_mem
     queryset = deliveries.objects.filter(sending=1)
 
     assert bulkmail.plan(queryset, members=Member.objects.all(), batch_size=2, sending=1) == 7
-    late: Member = MemberFactory()
+    late: Any = MemberFactory()
     assert bulkmail.plan(queryset, members=Member.objects.all(), sending=1) == 1
 
     assert sorted(queryset.values_list("member_id", flat=True)) == sorted(
