@@ -50,6 +50,8 @@ test: lint typecheck checks pytest
 # Benchmarks: print ratios and write bench/RESULTS.md.
 bench: sync
 	$(UV) run --frozen python bench/logging_middleware.py
+	$(UV) run --frozen python bench/rights.py
+	$(UV) run --frozen python bench/notice_campaign.py --kill
 
 # Regenerate and compile the French catalogues after changing user-facing text.
 messages: sync

@@ -326,6 +326,11 @@ PETITE_DATA_REQUEST_QUARANTINE_DIR = Path(
 )
 
 # --- Policy versions and the 15-day notice (E1-E4) --------------------------------
+# Days between the last notice e-mail of a new version and its effective date. The
+# clause promises at least 15: a smaller value is raised to 15.
+PETITE_POLICY_NOTICE_DAYS = max(15, env_int("PETITE_POLICY_NOTICE_DAYS", 15))
+# Notices sent per batch task (one mailer connection per batch).
+PETITE_POLICY_NOTICE_BATCH_SIZE = env_int("PETITE_POLICY_NOTICE_BATCH_SIZE", 500)
 
 # --- Cookie consent (R1.5, P2, P7) -------------------------------------------------
 

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class PoliciesConfig(AppConfig):
     name = "petite.policies"
     verbose_name = _("Policy versions")
+
+    def ready(self) -> None:
+        from . import checks  # noqa: F401  (registers policies.W001)
