@@ -41,7 +41,9 @@ def free_port() -> int:
 
 
 def prepare(var_dir: Path) -> str:
-    """Migrate a fresh database, create a verified member and return a session cookie."""
+    """Migrate a fresh database, create a verified member and return the Cookie header of
+    their browser: a session, and the consent cookie accepting audience measurement (P2),
+    without which nothing is counted and there would be nothing to measure."""
     os.environ["PETITE_VAR_DIR"] = str(var_dir)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     import django
@@ -54,6 +56,7 @@ def prepare(var_dir: Path) -> str:
     from django.core.management import call_command
 
     from petite.accounts.models import Member
+    from petite.consent import cookies as consent_cookies
 
     call_command("migrate", verbosity=0)
     member = Member.objects.create_user(
@@ -65,7 +68,16 @@ def prepare(var_dir: Path) -> str:
     session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     session[HASH_SESSION_KEY] = member.get_session_auth_hash()
     session.create()
-    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+    # Already linked to the member (its tag), as after their first page: no extra write.
+    choice = consent_cookies.Choice(
+        visitor_id=consent_cookies.new_visitor_id(),
+        consents={"audience": True, "ads": False},
+        member_tag=consent_cookies.member_tag(member),
+    )
+    return (
+        f"{settings.SESSION_COOKIE_NAME}={session.session_key}; "
+        f"{settings.PETITE_CONSENT_COOKIE_NAME}={consent_cookies.encode(choice)}"
+    )
 
 
 def start_server(var_dir: Path, port: int, logging_on: bool) -> subprocess.Popen[bytes]:
@@ -136,6 +148,19 @@ def load(port: int, cookie: str, seconds: float, clients: int) -> float:
     return sum(counts) / (time.monotonic() - started)
 
 
+def counted_pages() -> int:
+    """Pages counted by the rounds with logging on: none means the consent cookie was
+    not honoured and the benchmark would compare nothing with nothing."""
+    from django.db.models import Sum
+
+    from petite.accounts.models import UsageCount
+
+    counted = UsageCount.objects.aggregate(total=Sum("count"))["total"] or 0
+    if not counted:
+        raise RuntimeError("No page was counted: is audience measurement consented to?")
+    return int(counted)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=8.0)
@@ -161,6 +186,7 @@ def main() -> None:
                 print(
                     f"round {round_number + 1}: logging {'on ' if logging_on else 'off'} {rps:8.1f} req/s"
                 )
+        counted_pages()  # the rounds with logging on really counted
         with_logging = statistics.median(results[True])
         without = statistics.median(results[False])
         ratio = with_logging / without

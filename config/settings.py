@@ -114,6 +114,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "petite.consent.middleware.ConsentMiddleware",
     "petite.accounts.activity.SessionActivityMiddleware",
     "petite.accounts.middleware.StaffMFAMiddleware",
     *(["petite.accounts.middleware.UsageMiddleware"] if PETITE_ACTIVITY_LOGGING else []),
@@ -333,6 +334,21 @@ PETITE_POLICY_NOTICE_DAYS = max(15, env_int("PETITE_POLICY_NOTICE_DAYS", 15))
 PETITE_POLICY_NOTICE_BATCH_SIZE = env_int("PETITE_POLICY_NOTICE_BATCH_SIZE", 500)
 
 # --- Cookie consent (R1.5, P2, P7) -------------------------------------------------
+# The visitor's choice lives in one strictly necessary, signed cookie (docs/consent.md).
+# `__Host-` binds it to this host over HTTPS, like the session and CSRF cookies.
+PETITE_CONSENT_COOKIE_NAME = env(
+    "PETITE_CONSENT_COOKIE_NAME",
+    "__Host-consent" if env_bool("PETITE_HTTPS", False) else "consent",
+)
+# How long a choice holds before the banner asks again (CNIL: 6 months).
+PETITE_CONSENT_MAX_AGE_DAYS = env_int("PETITE_CONSENT_MAX_AGE_DAYS", 182)
+# How long the ledger keeps the proof of each choice: the choice's own lifetime plus
+# the 13 months (396 days) of usage counts collected under it, rounded up.
+PETITE_CONSENT_RECORD_RETENTION_DAYS = env_int("PETITE_CONSENT_RECORD_RETENTION_DAYS", 730)
+# Choices one client address may record in 10 minutes (each one writes a ledger row).
+PETITE_CONSENT_RATE_LIMIT = env_int("PETITE_CONSENT_RATE_LIMIT", 30)
+# A refused CSRF check explains plainly when the browser blocks cookies.
+CSRF_FAILURE_VIEW = "petite.consent.views.csrf_failure"
 
 # --- Commercial e-mail (P10) -------------------------------------------------------
 # The suppression list keeps an HMAC of each blocked address under this key, never

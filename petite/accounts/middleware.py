@@ -21,6 +21,8 @@ from django.urls import ResolverMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from petite.privacy import consent, purposes
+
 from . import actions
 
 logger = logging.getLogger(__name__)
@@ -85,9 +87,15 @@ def usage_area(match: ResolverMatch) -> str:
 def should_count(request: HttpRequest) -> bool:
     """Whether this request counts towards the member's usage statistics (P2).
 
-    The single place to ask: the consent check for P2 (issue 4) goes here.
+    The single place to ask. Audience measurement is based on consent: the
+    privacy core answers from the visitor's cookie choice (petite.consent), and
+    nothing is counted before a choice, after a refusal or after a withdrawal.
     """
-    return request.method in ("GET", "POST") and request.user.is_authenticated
+    return (
+        request.method in ("GET", "POST")
+        and request.user.is_authenticated
+        and consent.given(purposes.P2, request=request)
+    )
 
 
 class UsageMiddleware:

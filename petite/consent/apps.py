@@ -5,3 +5,13 @@ from django.utils.translation import gettext_lazy as _
 class ConsentConfig(AppConfig):
     name = "petite.consent"
     verbose_name = _("Consent")
+
+    def ready(self) -> None:
+        # The privacy core asks this app whether audience measurement (P2) and
+        # personalised advertising (P7) may happen: the cookie choice answers.
+        from petite.privacy import consent
+
+        from . import selectors
+
+        consent.provide("audience", selectors.audience_consent)
+        consent.provide("ads", selectors.ads_consent)

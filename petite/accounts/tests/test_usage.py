@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from petite.accounts import actions
 from petite.accounts.models import UsageCount
+from petite.consent.tests.factories import give_consent
 
 pytestmark = pytest.mark.django_db
 
@@ -25,6 +26,7 @@ def counts(member) -> dict[tuple[dt.date, str], int]:
 @pytest.mark.clause("P2")
 def test_each_page_view_adds_one_to_the_days_count_for_its_area(client, alice):
     client.force_login(alice)
+    give_consent(client, audience=True, member=alice)
 
     with time_machine.travel(NOON, tick=False):
         client.get(reverse("accounts:security"))
@@ -37,6 +39,7 @@ def test_each_page_view_adds_one_to_the_days_count_for_its_area(client, alice):
 @pytest.mark.clause("R1.2")
 def test_a_new_day_starts_a_new_count(client, alice):
     client.force_login(alice)
+    give_consent(client, audience=True, member=alice)
 
     with time_machine.travel(NOON, tick=False):
         client.get(reverse("accounts:security"))
@@ -52,6 +55,7 @@ def test_a_new_day_starts_a_new_count(client, alice):
 @pytest.mark.clause("R1.2")
 @pytest.mark.clause("P2")
 def test_nothing_is_counted_for_visitors(client, alice):
+    give_consent(client, audience=True)
     client.get(reverse("home"))
     client.get(reverse("account_login"))
 
@@ -61,6 +65,7 @@ def test_nothing_is_counted_for_visitors(client, alice):
 @pytest.mark.clause("R1.2")
 def test_failed_requests_are_not_counted(client, alice):
     client.force_login(alice)
+    give_consent(client, audience=True, member=alice)
 
     client.get("/no-such-page/")
 
@@ -68,6 +73,7 @@ def test_failed_requests_are_not_counted(client, alice):
 
 
 def test_members_are_counted_apart(client, alice, bob):
+    give_consent(client, audience=True)
     client.force_login(alice)
     client.get(reverse("home"))
     client.force_login(bob)
@@ -85,3 +91,13 @@ def test_counting_costs_one_statement(alice, django_assert_num_queries):
         actions.count_usage(member_id=alice.pk, area="home", day=timezone.localdate())
 
     assert UsageCount.objects.get(member=alice).count == 2
+
+
+@pytest.mark.clause("P2")
+def test_nothing_is_counted_without_audience_consent(client, alice):
+    client.force_login(alice)
+    client.get(reverse("home"))  # no choice made yet
+    give_consent(client, audience=False, ads=True, member=alice)
+    client.get(reverse("home"))  # audience refused
+
+    assert not UsageCount.objects.exists()

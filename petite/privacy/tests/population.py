@@ -86,6 +86,14 @@ def populate(person: Person) -> Populated:
     device = Client(HTTP_USER_AGENT="Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0")
     response = device.post(reverse("account_login"), {"login": person.email, "password": PASSWORD})
     assert response.status_code == 302
+    # Audience measurement (P2) needs consent: accepted in the cookie banner, which
+    # also leaves a consent record in the ledger.
+    device.post(
+        reverse("consent:save"),
+        {"action": "accept_all"},
+        HTTP_ORIGIN="http://testserver",
+        HTTP_SEC_FETCH_SITE="same-origin",
+    )
     device.get(reverse("accounts:security"))
     TOTP.activate(member, generate_totp_secret())
     actions.record_connection(

@@ -15,6 +15,7 @@ from django.contrib.sessions.models import Session
 from django.urls import reverse
 
 from petite.accounts.models import ConnectionEvent, Member, UsageCount
+from petite.consent.models import ConsentRecord
 from petite.contact.models import ContactMessage
 from petite.core.models import AuditEvent
 from petite.portraits.models import Portrait
@@ -53,6 +54,7 @@ def held_about(populated: Populated) -> dict[str, int]:
         "axes.AccessAttempt": AccessAttempt.objects.filter(
             username__iexact=populated.person.email
         ).count(),
+        "consent.ConsentRecord": ConsentRecord.objects.filter(member=member).count(),
         "core.AuditEvent": AuditEvent.objects.filter(actor=member).count(),
     }
 
