@@ -379,6 +379,7 @@ PETITE_NEW_CONVERSATIONS_PER_DAY = env_int("PETITE_NEW_CONVERSATIONS_PER_DAY", 2
 PETITE_COMMENTS_PER_HOUR = env_int("PETITE_COMMENTS_PER_HOUR", 20)
 PETITE_MESSAGE_REPORTS_PER_DAY = env_int("PETITE_MESSAGE_REPORTS_PER_DAY", 20)
 
+
 # --- Third-party apps: OAuth 2 / OpenID Connect and the API (S3) --------------------
 def _oidc_rsa_private_key() -> str:
     """The RSA key that signs ID tokens: PETITE_OIDC_RSA_PRIVATE_KEY (PEM), or a
