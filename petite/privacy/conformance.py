@@ -40,6 +40,22 @@ DELIVERED: frozenset[str] = frozenset(
         "U5",
         "U6",
         "E4",
+        # Issue 4: policy versions, the 15-day notice, cookie consent, commercial e-mail.
+        "E1",
+        "E2",
+        "E3",
+        "R1.5",
+        "P2",
+        "P7",
+        "P10",
+        # Issue 5: messaging, public comments, third-party apps.
+        "P5",
+        "S2",
+        "S3",
+        # Issue 6: payments, receipts, disputes.
+        "P3",
+        "P9",
+        "S1",
     }
 )
 
