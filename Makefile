@@ -6,7 +6,7 @@ UV := $(shell uv --version >/dev/null 2>&1 && command -v uv || echo $(HOME)/.loc
 MANAGE := $(UV) run --frozen python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
-PYTEST_ARGS ?= -n 2
+PYTEST_ARGS ?= -n 2 --dist loadgroup
 
 .PHONY: run test lint typecheck checks pytest sync uv bench messages demo browsers clean
 

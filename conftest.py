@@ -47,6 +47,26 @@ def _clean_state() -> Iterator[None]:
     translation.activate("en")
 
 
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A test runs inside one database transaction, where autocommit is off. Every
+    # request_finished signal (a response a test or schemathesis closes itself, a
+    # streamed download) runs close_old_connections, which drops a connection
+    # whose autocommit differs from the settings': on PostgreSQL every following
+    # query of the test then fails. The test's own transaction is not stale.
+    from django.db.backends.base.base import BaseDatabaseWrapper
+
+    close_if_stale = BaseDatabaseWrapper.close_if_unusable_or_obsolete
+
+    def keep_the_test_transaction(self: BaseDatabaseWrapper) -> None:
+        if not self.in_atomic_block:
+            close_if_stale(self)
+
+    monkeypatch.setattr(
+        BaseDatabaseWrapper, "close_if_unusable_or_obsolete", keep_the_test_transaction
+    )
+
+
 @pytest.fixture
 def password() -> str:
     return PASSWORD

@@ -204,8 +204,9 @@ def remove_reported_messages(*, reports: Iterable[Report], actor: Member) -> int
     """Delete the messages these reports point at, and close every report on them;
     returns how many messages were removed."""
     selected = Report.objects.select_for_update().filter(pk__in=[r.pk for r in reports])
-    message_ids = list(
-        selected.exclude(message__isnull=True).values_list("message_id", flat=True).distinct()
+    # Locked first, then read: PostgreSQL refuses FOR UPDATE with DISTINCT.
+    message_ids = sorted(
+        set(selected.exclude(message__isnull=True).values_list("message_id", flat=True))
     )
     closing = Report.objects.filter(status=Report.Status.OPEN).filter(
         pk__in=[r.pk for r in reports]

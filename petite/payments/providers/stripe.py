@@ -198,7 +198,7 @@ def read_event(payload: Mapping[str, Any]) -> Event:
             event_type,
             EventKind.DISPUTE,
             payment_reference=str(obj.get("payment_intent") or ""),
-            charge_reference=str(obj.get("charge") or ""),
+            charge_reference=_id(obj.get("charge")),
             dispute=DisputeInfo(
                 reference=str(obj.get("id", "")),
                 status=status,
@@ -211,6 +211,14 @@ def read_event(payload: Mapping[str, Any]) -> Event:
     return Event(event_id, event_type, EventKind.IGNORED)
 
 
+def _id(value: Any) -> str:
+    """A Stripe reference that may come as its id or, expanded, as the object itself
+    (a StripeObject, which is not a dict)."""
+    if value is None or isinstance(value, str):
+        return value or ""
+    return str(value.get("id", "")) if hasattr(value, "get") else ""
+
+
 def _order_reference(obj: Mapping[str, Any]) -> str:
     metadata = obj.get("metadata") or {}
     return str(metadata.get("order", "")) if isinstance(metadata, dict) else ""
@@ -218,9 +226,7 @@ def _order_reference(obj: Mapping[str, Any]) -> str:
 
 def _state(intent: Mapping[str, Any]) -> PaymentState:
     status = intent.get("status")
-    charge = intent.get("latest_charge") or ""
-    if isinstance(charge, dict):
-        charge = charge.get("id", "")
+    charge = _id(intent.get("latest_charge"))
     error = intent.get("last_payment_error") or {}
     failure = str(error.get("decline_code") or error.get("code") or "")
     if status == "succeeded":

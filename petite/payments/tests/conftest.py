@@ -161,3 +161,12 @@ def send_paypal_event(
 
 
 Sender = Callable[..., Any]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # localstripe keeps its state in one fixed file, so two instances (one per
+    # xdist worker) would corrupt each other's: its tests run on one worker
+    # (`--dist loadgroup`, Makefile).
+    for item in items:
+        if "localstripe" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group("localstripe"))

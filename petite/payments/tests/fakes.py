@@ -26,6 +26,7 @@ import uuid
 import zlib
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
@@ -299,6 +300,10 @@ def start_localstripe(port: int) -> subprocess.Popen[bytes] | None:
     if uv is None:
         return None
     env = {**os.environ, "UV_PYTHON_DOWNLOADS": "never"}
+    # localstripe keeps its state in this fixed file: start from a clean one (a run
+    # killed while it was writing leaves a truncated file it cannot load). Only one
+    # instance runs at a time: its tests share one xdist group (tests/conftest.py).
+    Path("/tmp/localstripe.pickle").unlink(missing_ok=True)  # noqa: S108 (localstripe's own path)
     process = subprocess.Popen(  # noqa: S603 (fixed arguments, no shell)
         [uv, "tool", "run", "--from", "localstripe", "localstripe", "--port", str(port)],
         stdout=subprocess.DEVNULL,
