@@ -284,7 +284,7 @@ _MAILER_OPTIONS: dict[str, dict[str, object]] = {
     },
     "console": {"BACKEND": "django.core.mail.backends.console.EmailBackend"},
     "smtp": {
-        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "BACKEND": "petite.core.mail.EmailBackend",
         "OPTIONS": {
             "host": env("EMAIL_HOST", "127.0.0.1"),
             "port": env_int("EMAIL_PORT", 25),

@@ -32,7 +32,7 @@ from typing import Any
 from django.conf import settings
 from django.core import mail
 from django.core.mail import EmailMessage
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
@@ -165,6 +165,7 @@ def send_due[D: Delivery](
     claimed = _claim(deliveries, now=now, limit=batch_size or settings.PETITE_BULKMAIL_BATCH_SIZE)
     if claimed:
         manager = deliveries.model._default_manager
+        mark_sent = _marker(deliveries)
         mailer = mail.mailers[settings.PETITE_BULKMAIL_MAILER]
         with mailer:
             for delivery in claimed:
@@ -178,10 +179,35 @@ def send_due[D: Delivery](
                 except Exception as error:
                     _record_failure(manager, delivery, error)
                 else:
-                    manager.filter(pk=delivery.pk).update(
-                        status=Status.SENT, sent_at=timezone.now(), claimed_at=None, error=""
-                    )
+                    mark_sent(delivery.pk)
     return progress(deliveries)
+
+
+def _marker(deliveries: QuerySet[Any]) -> Callable[[Any], None]:
+    """One prepared UPDATE that marks a delivery sent. It runs once per message, right
+    after the server accepted it: the ORM's query building would cost more than the
+    statement itself."""
+    model = deliveries.model
+    db = connections[deliveries.db]
+    quote = db.ops.quote_name
+
+    def column(name: str) -> str:
+        return quote(model._meta.get_field(name).column)
+
+    # Only quoted names from the model's own options; every value is a parameter.
+    sql = (
+        f"UPDATE {quote(model._meta.db_table)} SET {column('status')} = %s,"  # noqa: S608
+        f" {column('sent_at')} = %s, {column('claimed_at')} = NULL, {column('error')} = ''"
+        f" WHERE {quote(model._meta.pk.column)} = %s"
+    )
+
+    def mark_sent(pk: Any) -> None:
+        with db.cursor() as cursor:
+            cursor.execute(
+                sql, [Status.SENT.value, db.ops.adapt_datetimefield_value(timezone.now()), pk]
+            )
+
+    return mark_sent
 
 
 def _record_failure(manager: Any, delivery: Delivery, error: Exception) -> None:

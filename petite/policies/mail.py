@@ -109,7 +109,11 @@ class NoticeEmail(EmailMultiAlternatives):
 
 class _Personalised(email.message.EmailMessage):
     """A template message with this member's To and Message-ID: a full message object
-    (headers, parts, charset), whose ``as_bytes`` swaps two lines of the template's bytes."""
+    (headers, parts, charset), whose ``as_bytes`` swaps two lines of the template's bytes.
+
+    Both values are plain ASCII here (``NoticeEmail.message`` sends anything else the
+    long way), so the lines are written as they are: setting them as headers would run
+    the email package's header parser, which costs more than sending the message."""
 
     def __init__(
         self,
@@ -121,21 +125,43 @@ class _Personalised(email.message.EmailMessage):
         super().__init__(policy=policy)
         self.__dict__.update({k: v for k, v in template.__dict__.items() if k != "_headers"})
         self._headers = list(template._headers)  # type: ignore[attr-defined]
-        self.replace_header("To", ", ".join(notice.to))
-        message_id = notice.extra_headers.get("Message-ID")
-        if message_id:
-            self.replace_header("Message-ID", str(message_id))
+        self._lines = {
+            "To": ", ".join(notice.to),
+            "Message-ID": str(notice.extra_headers.get("Message-ID") or _PLACEHOLDER_ID),
+        }
+
+    def __getitem__(self, name: str) -> Any:
+        for header, value in self._lines.items():
+            if name.lower() == header.lower():
+                return value
+        return super().__getitem__(name)
 
     def as_bytes(self, unixfrom: bool = False, policy: Policy[Any] | None = None) -> bytes:
-        if unixfrom or (policy is not None and policy is not self.policy):
-            return super().as_bytes(unixfrom, policy)
-        fold = self.policy.fold_binary
+        policy = policy or self.policy
+        if (
+            unixfrom
+            or policy is not self.policy
+            or any(
+                len(name) + len(value) + 2 > policy.max_line_length  # type: ignore[operator]
+                for name, value in self._lines.items()
+            )
+        ):
+            return self._slow_bytes(unixfrom, policy)
+        linesep = policy.linesep.encode()
         text = self._template_bytes
-        for name, placeholder in (("To", _PLACEHOLDER_TO), ("Message-ID", _PLACEHOLDER_ID)):
-            value = self[name]
-            if value is not None and str(value) != placeholder:
-                text = text.replace(fold(name, placeholder), fold(name, value), 1)
+        for (name, value), placeholder in zip(
+            self._lines.items(), (_PLACEHOLDER_TO, _PLACEHOLDER_ID), strict=True
+        ):
+            old = f"{name}: {placeholder}".encode() + linesep
+            if old not in text:  # never send the placeholder: build it the long way
+                return self._slow_bytes(unixfrom, policy)
+            text = text.replace(old, f"{name}: {value}".encode() + linesep, 1)
         return text
+
+    def _slow_bytes(self, unixfrom: bool, policy: Policy[Any]) -> bytes:
+        for name, value in self._lines.items():
+            self.replace_header(name, value)
+        return super().as_bytes(unixfrom, policy)
 
 
 class NoticeMail:
