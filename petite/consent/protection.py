@@ -9,13 +9,10 @@ rule as the contact form (docs/adr/0005-contact-form-without-cookies.md).
 
 from __future__ import annotations
 
-import time
-
 from django.conf import settings
-from django.core.cache import cache
-from django.utils.crypto import salted_hmac
 
 from petite.contact.protection import same_origin
+from petite.core import ratelimit
 
 __all__ = ["consume", "same_origin"]
 
@@ -23,16 +20,8 @@ WINDOW_SECONDS = 10 * 60
 
 
 def consume(*, ip: str) -> bool:
-    """Count one recorded choice from ``ip``; False once the address has spent its limit.
-
-    The cache key is a keyed hash of the address, never the address itself.
-    """
-    digest = salted_hmac("petite.consent.rate-limit", ip, algorithm="sha256").hexdigest()[:32]
-    key = f"consent:rate:{digest}:{int(time.time() // WINDOW_SECONDS)}"
-    cache.add(key, 0, timeout=WINDOW_SECONDS)
-    try:
-        used = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=WINDOW_SECONDS)
-        used = 1
-    return bool(used <= settings.PETITE_CONSENT_RATE_LIMIT)
+    """Count one recorded choice from ``ip``; False once the address has spent its limit
+    (the cache holds only a keyed hash of the address)."""
+    return ratelimit.consume(
+        "consent.choice", ip, limit=settings.PETITE_CONSENT_RATE_LIMIT, seconds=WINDOW_SECONDS
+    )

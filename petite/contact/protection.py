@@ -18,11 +18,11 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest
-from django.utils.crypto import salted_hmac
 from django.utils.http import is_same_domain
+
+from petite.core import ratelimit
 
 # --- Origin check -----------------------------------------------------------------
 
@@ -108,23 +108,10 @@ PER_IP = Limit("ip", 5, 10 * 60)
 PER_ADDRESS = Limit("address", 5, 60 * 60)
 
 
-def _key(limit: Limit, value: str) -> str:
-    # A keyed hash: the cache never holds the IP or the address, and the digest
-    # cannot be reversed by hashing all IPv4 addresses without the SECRET_KEY.
-    digest = salted_hmac("petite.contact.rate-limit", value, algorithm="sha256").hexdigest()[:32]
-    window = int(time.time() // limit.seconds)
-    return f"contact:rate:{limit.scope}:{digest}:{window}"
-
-
 def _consume(limit: Limit, value: str) -> bool:
-    key = _key(limit, value)
-    cache.add(key, 0, timeout=limit.seconds)
-    try:
-        used = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=limit.seconds)
-        used = 1
-    return used <= limit.count
+    return ratelimit.consume(
+        f"contact.{limit.scope}", value, limit=limit.count, seconds=limit.seconds
+    )
 
 
 def consume(*, ip: str, email: str) -> bool:
