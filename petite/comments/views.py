@@ -163,7 +163,9 @@ def delete(request: HttpRequest, comment_id: int) -> HttpResponse:
         actions.delete_comment(member=member, comment=comment)
         messages.success(request, _("Your comment has been deleted: nothing of it is kept."))
         back = request.POST.get("next", "")
-        if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        if back and url_has_allowed_host_and_scheme(
+            back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
             return redirect(back)
         return redirect(article_url)
     return render(

@@ -64,11 +64,14 @@ def choose_topics(
     """
     chosen_slugs = {t.pk for t in chosen}
     shown_topics = {t.pk: t for t in shown}
-    # Locks the member's rows: two tabs saving at once must not both add the same topic.
+    # Two tabs saving at once must not both add the same topic: the member's row is
+    # the lock (their subscriptions may not exist yet, and locking topics would make
+    # every member wait for every other).
+    Member.objects.select_for_update().filter(pk=member.pk).first()
     current = set(
-        Subscription.objects.select_for_update()
-        .filter(member=member, topic__in=list(shown_topics))
-        .values_list("topic_id", flat=True)
+        Subscription.objects.filter(member=member, topic__in=list(shown_topics)).values_list(
+            "topic_id", flat=True
+        )
     )
     changes = TopicChanges()
     for slug, topic in shown_topics.items():
@@ -91,7 +94,8 @@ def choose_topics(
 def withdraw(*, member: Member, topics: Iterable[Topic] | None, source: Source) -> list[str]:
     """Withdraw the member's consent to ``topics`` (every topic when None); return
     the slugs withdrawn. Withdrawing what was not given changes nothing."""
-    subscriptions = Subscription.objects.select_for_update().filter(member=member)
+    Member.objects.select_for_update().filter(pk=member.pk).first()  # as in choose_topics
+    subscriptions = Subscription.objects.filter(member=member)
     if topics is not None:
         subscriptions = subscriptions.filter(topic__in=[t.pk for t in topics])
     withdrawn = []

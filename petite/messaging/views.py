@@ -224,7 +224,7 @@ def blocked(request: HttpRequest) -> HttpResponse:
         block_id = request.POST.get("block", "")
         found = (
             Block.objects.filter(pk=int(block_id), blocker=member).first()
-            if block_id.isdigit()
+            if block_id.isascii() and block_id.isdigit()
             else None
         )
         if found is None:

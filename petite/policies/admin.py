@@ -188,7 +188,7 @@ class PolicyVersionAdmin(admin.ModelAdmin[PolicyVersion]):
         return require_POST(self._prepare)(request)
 
     def _prepare(self, request: HttpRequest) -> HttpResponse:
-        if not self.has_view_or_change_permission(request):
+        if not self.has_change_permission(request):
             raise Http404
         outcome = actions.prepare_draft(actor=cast(Member, request.user))
         self.message_user(request, DRAFT_MESSAGES[outcome.outcome], messages.INFO)

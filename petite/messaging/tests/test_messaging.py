@@ -248,6 +248,18 @@ def test_moderators_review_reports_in_the_back_office(alice, bob, staff, staff_c
     assert AuditEvent.objects.filter(action="messaging.reports_dismissed", actor=staff).exists()
 
 
+def test_moderators_read_a_reported_message_as_text_in_paragraphs(alice, bob, staff_client):
+    message = first_message(bob, alice, "<script>alert(1)</script>\n\nSecond paragraph")
+    report = actions.report_message(reporter=alice, message=message, reason="spam")
+
+    page = staff_client.get(reverse("admin:messaging_report_change", args=[report.pk]))
+
+    body = page.content.decode()
+    assert "<script>alert(1)</script>" not in body
+    assert "<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>" in body
+    assert "<p>Second paragraph</p>" in body
+
+
 def test_staff_never_browse_members_messages_in_the_back_office(staff_client):
     from django.contrib import admin
 
