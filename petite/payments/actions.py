@@ -125,10 +125,23 @@ def complete_payment(*, order: Order) -> Order:
     provider = providers.get(order.provider)
     if not order.is_payable:
         return order
-    state = provider.complete(order)
-    if "complete" in provider.SENT:
-        _disclose(provider, order, "complete")
+    state = _complete(provider, order)
     return settle(order=order, state=state, via="return")
+
+
+def _complete(provider: Provider, order: Order) -> PaymentState:
+    """Ask the processor to complete (capture) the payment; the request is logged as a
+    disclosure even when it fails, since it may have reached the processor."""
+    logged = "complete" in provider.SENT
+    try:
+        state = provider.complete(order)
+    except PaymentError as error:
+        if logged:
+            _disclose(provider, order, "complete", note=f"failed: {error.code}")
+        raise
+    if logged:
+        _disclose(provider, order, "complete")
+    return state
 
 
 @transaction.atomic
@@ -269,6 +282,8 @@ def refund_order(*, order: Order, amount_cents: int, actor: Member) -> Refund:
     with transaction.atomic():
         locked = Order.objects.select_for_update().get(pk=order.pk)
         refund = Refund.objects.select_for_update().get(pk=refund.pk)
+        if refund.status in (Refund.Status.SUCCEEDED, Refund.Status.FAILED):
+            return refund  # settled meanwhile (a double submit, or the webhook came first)
         refund.provider_reference = result.reference
         if result.succeeded:
             refund.status = Refund.Status.SUCCEEDED
@@ -366,22 +381,22 @@ def handle_event(*, provider_key: str, event: Event) -> str:
     state: PaymentState | None = None
     if event.kind is EventKind.PAYMENT_APPROVED and order is not None and order.is_payable:
         # The member approved but may never come back: capture now (idempotent).
-        provider = providers.get(provider_key)
-        state = provider.complete(order)
-        if "complete" in provider.SENT:
-            _disclose(provider, order, "complete")
-    try:
-        with transaction.atomic():
-            WebhookEvent.objects.create(
-                provider=provider_key, event_id=event.id[:120], event_type=event.type[:80]
-            )
-            outcome = _apply_event(provider_key, event, order, state)
-            WebhookEvent.objects.filter(provider=provider_key, event_id=event.id[:120]).update(
-                outcome=outcome
-            )
-    except IntegrityError:
-        # The same event, delivered twice at the same moment: the other delivery won.
-        return "duplicate"
+        state = _complete(providers.get(provider_key), order)
+    with transaction.atomic():
+        try:
+            # Only this insert can say "duplicate" (its own savepoint): any other
+            # failure rolls the event back and answers 5xx, so the processor resends it.
+            with transaction.atomic():
+                WebhookEvent.objects.create(
+                    provider=provider_key, event_id=event.id[:120], event_type=event.type[:80]
+                )
+        except IntegrityError:
+            # The same event, delivered twice at the same moment: the other delivery won.
+            return "duplicate"
+        outcome = _apply_event(provider_key, event, order, state)
+        WebhookEvent.objects.filter(provider=provider_key, event_id=event.id[:120]).update(
+            outcome=outcome
+        )
     return outcome
 
 

@@ -409,6 +409,11 @@ def _webhook(request: HttpRequest, provider_key: str) -> HttpResponse:
         return JsonResponse({"error": "processor unavailable"}, status=503)
     except actions.PaymentsError:
         return JsonResponse({"outcome": "refused"}, status=200)
+    except PaymentError as error:
+        # The processor refused our follow-up call (a capture): staff must look, and
+        # the processor must not resend the event forever.
+        logger.warning("A %s webhook's follow-up was refused: %s", provider_key, error.code)
+        return JsonResponse({"outcome": "refused"}, status=200)
     return JsonResponse({"outcome": outcome})
 
 

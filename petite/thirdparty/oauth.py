@@ -80,6 +80,19 @@ class Validator(OAuth2Validator):
 
     # --- OpenID Connect ------------------------------------------------------------
 
+    # A closing or deactivated account is treated as gone: apps read nothing more,
+    # not through the API, not through userinfo, not by refreshing their tokens.
+    def validate_bearer_token(self, token: Any, scopes: Any, request: Any) -> bool:
+        return bool(super().validate_bearer_token(token, scopes, request)) and _reachable(
+            request.user
+        )
+
+    def validate_refresh_token(
+        self, refresh_token: Any, client: Any, request: Any, *args: Any, **kwargs: Any
+    ) -> bool:
+        valid = super().validate_refresh_token(refresh_token, client, request, *args, **kwargs)
+        return bool(valid) and _reachable(request.user)
+
     def get_discovery_claims(self, request: Any) -> list[str]:
         return list(scope_registry.FIELDS)
 
@@ -111,3 +124,7 @@ class Validator(OAuth2Validator):
             reference=f"{request.http_method} /o/userinfo/",
         )
         return claims
+
+
+def _reachable(user: Any) -> bool:
+    return user is not None and user.is_active and not getattr(user, "is_closing", False)

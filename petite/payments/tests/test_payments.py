@@ -373,3 +373,36 @@ def test_the_demo_processor_pays_without_anything_leaving(
     assert order.status == Order.Status.PAID
     assert Receipt.objects.filter(order=order).exists()
     assert not Disclosure.objects.exists()
+
+
+@pytest.mark.clause("P3")
+def test_a_refund_settled_meanwhile_is_not_counted_twice(
+    alice: Member, offer: Offer, staff: Member, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from petite.payments import actions
+    from petite.payments.models import Refund
+    from petite.payments.providers.demo import DemoProvider
+
+    from .factories import paid_order
+
+    order = paid_order(alice, offer, provider="demo")
+    refund_at_processor = DemoProvider.refund
+
+    def refund_while_another_submit_finishes(self: Any, order: Order, **kwargs: Any) -> Any:
+        # The same form, submitted twice: the other request settles the same refund first.
+        result = refund_at_processor(self, order, **kwargs)
+        Refund.objects.filter(idempotency_key=kwargs["idempotency_key"]).update(
+            status=Refund.Status.SUCCEEDED
+        )
+        Order.objects.filter(pk=order.pk).update(
+            refunded_cents=kwargs["amount_cents"], status=Order.Status.PARTIALLY_REFUNDED
+        )
+        return result
+
+    monkeypatch.setattr(DemoProvider, "refund", refund_while_another_submit_finishes)
+
+    actions.refund_order(order=order, amount_cents=500, actor=staff)
+
+    order.refresh_from_db()
+    assert (order.refunded_cents, order.status) == (500, Order.Status.PARTIALLY_REFUNDED)
+    assert order.refunds.get().status == Refund.Status.SUCCEEDED

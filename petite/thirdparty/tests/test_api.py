@@ -144,6 +144,29 @@ def test_a_closing_account_gives_apps_nothing_more(alice, app):
     assert Client().get("/api/me", headers=bearer(issued.access)).status_code == 401
 
 
+def test_a_closing_account_gives_apps_no_userinfo_and_no_new_tokens(alice, app):
+    from django.utils import timezone
+
+    issued = issue_tokens(alice, app)
+    alice.deletion_due_at = timezone.now()
+    alice.save()
+
+    userinfo = Client().get("/o/userinfo/", headers=bearer(issued.access))
+    refreshed = Client().post(
+        "/o/token/",
+        {
+            "grant_type": "refresh_token",
+            "refresh_token": issued.refresh,
+            "client_id": app.client_id,
+        },
+    )
+
+    assert userinfo.status_code == 401
+    assert refreshed.status_code == 400
+    assert refreshed.json()["error"] == "invalid_grant"
+    assert not Disclosure.objects.filter(member=alice).exists()
+
+
 def test_a_bearer_request_is_judged_by_its_token_not_a_session_riding_along(alice, bob, app):
     client = signed_in(bob)
     response = client.get("/api/me", HTTP_AUTHORIZATION="Bearer forged")
