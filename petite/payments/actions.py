@@ -262,11 +262,23 @@ def refund_order(*, order: Order, amount_cents: int, actor: Member) -> Refund:
             raise PaymentsError(_("Only a paid order can be refunded."))
         if not 0 < amount_cents <= locked.refundable_cents:
             raise PaymentsError(_("The amount must be between 0.01 and what is left to refund."))
-        refund = (
-            Refund.objects.filter(
-                order=locked, status=Refund.Status.REQUESTED, amount_cents=amount_cents
-            ).first()
-        ) or Refund.objects.create(
+        waiting = Refund.objects.filter(
+            order=locked, status__in=[Refund.Status.REQUESTED, Refund.Status.PENDING]
+        ).first()
+        retrying = (
+            waiting is not None
+            and waiting.status == Refund.Status.REQUESTED
+            and waiting.amount_cents == amount_cents
+        )
+        if waiting is not None and not retrying:
+            # Another amount under a new idempotency key could refund the member twice.
+            raise PaymentsError(
+                _(
+                    "A refund of this order is still waiting for the processor's answer: "
+                    "try again with the same amount, or wait until it is settled."
+                )
+            )
+        refund = waiting or Refund.objects.create(
             order=locked,
             receipt=Receipt.objects.filter(order=locked).first(),
             amount_cents=amount_cents,

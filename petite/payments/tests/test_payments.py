@@ -406,3 +406,29 @@ def test_a_refund_settled_meanwhile_is_not_counted_twice(
     order.refresh_from_db()
     assert (order.refunded_cents, order.status) == (500, Order.Status.PARTIALLY_REFUNDED)
     assert order.refunds.get().status == Refund.Status.SUCCEEDED
+
+
+@pytest.mark.clause("P3")
+def test_a_refund_left_unanswered_can_be_retried_only_with_the_same_amount(
+    alice: Member, offer: Offer, staff: Member
+) -> None:
+    from petite.payments import actions
+    from petite.payments.models import Refund
+
+    from .factories import paid_order
+
+    order = paid_order(alice, offer, provider="demo")
+    # The processor did not answer the first attempt: its row waits with its key.
+    waiting = Refund.objects.create(
+        order=order, amount_cents=500, idempotency_key=f"petite-{order.reference}-refund-first"
+    )
+
+    with pytest.raises(actions.PaymentsError, match="still waiting"):
+        actions.refund_order(order=order, amount_cents=700, actor=staff)
+    retried = actions.refund_order(order=order, amount_cents=500, actor=staff)
+
+    assert retried.pk == waiting.pk
+    assert retried.status == Refund.Status.SUCCEEDED
+    order.refresh_from_db()
+    assert order.refunded_cents == 500
+    assert order.refunds.count() == 1
