@@ -112,6 +112,11 @@ def _start(request: HttpRequest, current: Order) -> HttpResponse:
 def _continue(request: HttpRequest, current: Order, checkout: Checkout) -> HttpResponse:
     if checkout.redirect_url:
         return redirect(checkout.redirect_url)
+    if not providers.get(current.provider).uses_own_page:
+        # A processor that approves on its own site gave no address to go to (an order
+        # it already approved, or one that expired): say so, charge nothing.
+        messages.error(request, str(PaymentError.message))
+        return redirect("payments:order", current.public_id)
     return _stripe_page(request, current, checkout)
 
 

@@ -432,3 +432,27 @@ def test_a_refund_left_unanswered_can_be_retried_only_with_the_same_amount(
     order.refresh_from_db()
     assert order.refunded_cents == 500
     assert order.refunds.count() == 1
+
+
+@pytest.mark.clause("P3")
+def test_paypal_giving_no_approval_address_is_a_clear_message_not_a_card_form(
+    alice: Member, offer: Offer, paypal_api: FakePayPal, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from petite.payments import actions
+    from petite.payments.providers.base import Checkout
+
+    client = signed_in(alice)
+    order_with(client, offer, "paypal")
+    order = the_order(alice)
+    # An order PayPal already approved, or one that expired: no approval link comes back.
+    monkeypatch.setattr(
+        actions, "start_payment", lambda **kwargs: Checkout(reference="ORDER-1", created=False)
+    )
+
+    response = client.post(reverse("payments:pay", args=[order.public_id]), follow=True)
+
+    page = response.content.decode()
+    assert "The payment could not be processed. Nothing was charged." in page
+    assert "js.stripe.com" not in page
+    order.refresh_from_db()
+    assert order.status == Order.Status.PENDING
