@@ -69,6 +69,23 @@ class PaymentsError(Exception):
 
 
 @transaction.atomic
+def save_offer(*, offer: Offer, actor: Member | None, created: bool) -> Offer:
+    """Put an offer on sale or change it (staff, in the back-office)."""
+    offer.save()
+    audit.record(
+        "payments.offer_created" if created else "payments.offer_changed", actor=actor, target=offer
+    )
+    return offer
+
+
+@transaction.atomic
+def delete_offer(*, offer: Offer, actor: Member | None) -> None:
+    """Remove an offer nobody ordered (one that was ordered is taken off sale instead)."""
+    audit.record("payments.offer_deleted", actor=actor, target=offer)
+    offer.delete()
+
+
+@transaction.atomic
 def create_order(*, member: Member, offer: Offer, provider_key: str) -> Order:
     """A member orders an offer, to be paid with ``provider_key``."""
     if not offer.active:

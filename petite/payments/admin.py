@@ -74,6 +74,19 @@ class OfferAdmin(admin.ModelAdmin[Offer]):
         # An offer that was ordered stays (orders point to it): take it off sale instead.
         return obj is None or not obj.orders.exists()
 
+    def save_model(self, request: HttpRequest, obj: Offer, form: Any, change: bool) -> None:
+        actor = request.user if isinstance(request.user, Member) else None
+        actions.save_offer(offer=obj, actor=actor, created=not change)
+
+    def delete_model(self, request: HttpRequest, obj: Offer) -> None:
+        actor = request.user if isinstance(request.user, Member) else None
+        actions.delete_offer(offer=obj, actor=actor)
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        for offer in queryset:
+            if not offer.orders.exists():
+                self.delete_model(request, offer)
+
 
 class RefundInline(ReadOnlyMixin, admin.TabularInline[Refund, Order]):
     model = Refund

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
+from django.urls import reverse
 from django.utils import timezone
 
 from petite.accounts.models import Member
@@ -165,3 +166,27 @@ def test_erasure_keeps_an_open_dispute_for_legal_claims_without_the_member(
     assert proof.scan["clean"] is True
     assert Dispute.objects.filter(closed_at__isnull=True).count() == 1
     assert timezone.now() > dispute.opened_at
+
+
+@pytest.mark.clause("P3")
+def test_staff_put_an_offer_on_sale_and_the_audit_trail_says_who(staff, staff_client):
+    from petite.core.models import AuditEvent
+    from petite.payments.models import Offer
+
+    response = staff_client.post(
+        reverse("admin:payments_offer_add"),
+        {
+            "slug": "star-map",
+            "name_en": "Star map",
+            "name_fr": "Carte du ciel",
+            "description_en": "A printed map.",
+            "description_fr": "Une carte imprimée.",
+            "price_cents": "900",
+            "active": "on",
+        },
+    )
+
+    assert response.status_code == 302
+    offer = Offer.objects.get(slug="star-map")
+    event = AuditEvent.objects.get(action="payments.offer_created")
+    assert (event.actor, event.target_id) == (staff, str(offer.pk))
