@@ -17,7 +17,6 @@ from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.template.response import TemplateResponse
 from django.templatetags.static import static
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
@@ -27,6 +26,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from petite.accounts.models import Member
+from petite.core.admin import action_page
 
 from . import actions, deadlines, selectors
 from . import forms as desk_forms
@@ -288,17 +288,17 @@ class DataRequestAdmin(admin.ModelAdmin[DataRequest]):
         *,
         danger: bool = False,
     ) -> HttpResponse:
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "title": title,
-            "data_request": obj,
-            "form": form,
-            "submit_label": submit,
-            "danger": danger,
-            "identity_missing": obj is not None and not obj.identity_established,
-        }
-        return TemplateResponse(request, "admin/datarequests/datarequest/action.html", context)
+        return action_page(
+            self,
+            request,
+            obj,
+            form,
+            title=title,
+            submit=submit,
+            danger=danger,
+            template="admin/datarequests/datarequest/action.html",
+            identity_missing=obj is not None and not obj.identity_established,
+        )
 
 
 # --- What each action page does -------------------------------------------------

@@ -14,7 +14,6 @@ from django import forms
 from django.contrib import admin, messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
-from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -23,6 +22,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from petite.accounts.models import Member
+from petite.core.admin import action_page
 
 from . import actions, views
 from .models import (
@@ -219,13 +219,13 @@ class OrderAdmin(ReadOnlyMixin, admin.ModelAdmin[Order]):
                     else messages.WARNING,
                 )
                 return HttpResponseRedirect(reverse("admin:payments_order_change", args=[obj.pk]))
-        return _action_page(
+        return action_page(
             self,
             request,
             obj,
             form,
-            gettext("Refund order %(reference)s") % {"reference": obj.reference},
-            gettext("Refund"),
+            title=gettext("Refund order %(reference)s") % {"reference": obj.reference},
+            submit=gettext("Refund"),
             danger=True,
         )
 
@@ -492,31 +492,11 @@ class DisputeAdmin(ReadOnlyMixin, admin.ModelAdmin[Dispute]):
                     return HttpResponseRedirect(
                         reverse("admin:payments_dispute_change", args=[obj.pk])
                     )
-            return _action_page(self, request, obj, form, str(titles[slug]), gettext("Save"))
+            return action_page(
+                self, request, obj, form, title=str(titles[slug]), submit=gettext("Save")
+            )
 
         return view
-
-
-def _action_page(
-    model_admin: admin.ModelAdmin[Any],
-    request: HttpRequest,
-    obj: Any,
-    form: forms.Form,
-    title: str,
-    submit: str,
-    *,
-    danger: bool = False,
-) -> HttpResponse:
-    context = {
-        **model_admin.admin_site.each_context(request),
-        "opts": model_admin.opts,
-        "title": title,
-        "original": obj,
-        "form": form,
-        "submit_label": submit,
-        "danger": danger,
-    }
-    return TemplateResponse(request, "admin/payments/action.html", context)
 
 
 @admin.register(WebhookEvent)

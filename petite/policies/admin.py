@@ -15,7 +15,6 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
-from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -25,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from petite.accounts.models import Member
+from petite.core.admin import action_page
 from petite.core.models import Delivery
 
 from . import actions, diffing, selectors
@@ -246,17 +246,16 @@ class PolicyVersionAdmin(admin.ModelAdmin[PolicyVersion]):
             else:
                 self.message_user(request, done, messages.SUCCESS)
                 return HttpResponseRedirect(self._change_url(version))
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "title": title,
-            "version": version,
-            "form": form,
-            "button": button,
-            "earliest": earliest,
-            "media": self.media + form.media,
-        }
-        return TemplateResponse(request, "admin/policies/policyversion/date_form.html", context)
+        return action_page(
+            self,
+            request,
+            version,
+            form,
+            title=title,
+            submit=button,
+            template="admin/policies/policyversion/date_form.html",
+            earliest=earliest,
+        )
 
     def _editable(self, request: HttpRequest, pk: int) -> PolicyVersion:
         if not self.has_change_permission(request):
