@@ -1,4 +1,5 @@
-"""What keeps the consent forms honest without a cookie: an origin check and a rate limit.
+"""What keeps the consent forms honest without a cookie: a rate limit, beside the origin
+check of petite.core.origin.
 
 The banner's forms must work before any cookie exists (that is their point), so
 they cannot use Django's CSRF cookie. A forged choice would still be harmful (a
@@ -11,10 +12,7 @@ from __future__ import annotations
 
 from django.conf import settings
 
-from petite.contact.protection import same_origin
 from petite.core import ratelimit
-
-__all__ = ["consume", "same_origin"]
 
 WINDOW_SECONDS = 10 * 60
 

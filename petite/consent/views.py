@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods
 
 from petite.accounts.models import Member
 from petite.accounts.network import client_ip
+from petite.core import origin
 
 from . import actions, choices, cookies, protection, selectors, snippets
 from .forms import ChoiceForm
@@ -95,7 +96,7 @@ def choose(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["POST"])
 def save(request: HttpRequest) -> HttpResponse:
     """Record the choice in the ledger, keep it in the cookie, go back where the visitor was."""
-    if not protection.same_origin(request):
+    if not origin.same_origin(request):
         return render(request, "consent/refused.html", status=403)
     gpc = selectors.global_privacy_control(request)
     form = ChoiceForm(request.POST, global_privacy_control=gpc)

@@ -1,7 +1,7 @@
 """The contact form: for visitors and members, and for browsers that refuse every cookie.
 
 The view is exempt from Django's CSRF check, which needs a cookie, and checks the
-request's origin instead (see :func:`petite.contact.protection.same_origin`). It
+request's origin instead (see :func:`petite.core.origin.same_origin`). It
 never touches the session, the messages framework or the CSRF token, so a visitor's
 page sets no cookie at all.
 """
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from petite.accounts.models import Member
 from petite.accounts.network import client_ip
+from petite.core import origin
 
 from . import actions, protection
 from .forms import ContactForm
@@ -35,7 +36,7 @@ def contact(request: HttpRequest) -> HttpResponse:
         initial = {"name": member.get_full_name(), "email": member.email} if member else {}
         return render(request, "contact/form.html", {"form": ContactForm(initial=initial)})
 
-    if not protection.same_origin(request):
+    if not origin.same_origin(request):
         return render(request, "contact/refused.html", status=403)
     form = ContactForm(request.POST)
     if form.is_spam_trap_filled():
