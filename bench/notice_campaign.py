@@ -29,7 +29,6 @@ import argparse
 import json
 import os
 import platform
-import resource
 import signal
 import socket
 import subprocess
@@ -42,16 +41,12 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
-from results import write_section  # noqa: E402
+from results import peak_mb, postgres_available, psql, write_section  # noqa: E402
 
 BATCH_SIZE = 500
 LEASE_SECONDS = 3  # short, so that the killed run can be resumed quickly
 TARGET_PER_SECOND = 1_000  # issue 4: a million members notified in under 17 minutes
 FRENCH_EVERY = 10  # members 0, 3, 6 of every 10 read French (30%)
-
-
-def peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def child_env(database_url: str, var_dir: str, smtp_port: int = 0) -> dict[str, str]:
@@ -326,17 +321,6 @@ def killed_halfway(
     time.sleep(LEASE_SECONDS + 1)
     resumed = run_workers(env, version, workers)
     return {"received_at_kill": at_kill, "resumed": resumed}
-
-
-def postgres_available() -> bool:
-    ready = ["pg_isready", "-h", "127.0.0.1", "-p", "5432", "-q"]
-    return subprocess.run(ready, check=False).returncode == 0
-
-
-def psql(sql: str) -> None:
-    subprocess.run(
-        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-q", "-c", sql, "postgres"], check=True
-    )
 
 
 def one_run(engine: str, members: int, *, kill: bool, workers: int) -> dict[str, Any]:

@@ -1,7 +1,10 @@
-"""bench/RESULTS.md: each benchmark owns one ``## `` section and replaces it on each run."""
+"""What the benchmarks share: bench/RESULTS.md (each benchmark owns one ``## ``
+section and replaces it on each run), the local PostgreSQL, peak memory."""
 
 from __future__ import annotations
 
+import resource
+import subprocess
 from pathlib import Path
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
@@ -19,3 +22,19 @@ def write_section(body: str) -> None:
         text = text.rstrip("\n") + "\n\n" + body.rstrip("\n") + "\n"
     RESULTS.write_text(text)
     print(f"written to {RESULTS.relative_to(RESULTS.parent.parent)}")
+
+
+def peak_mb() -> float:
+    """The process's maximum resident set size so far, in MB."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def postgres_available() -> bool:
+    ready = ["pg_isready", "-h", "127.0.0.1", "-p", "5432", "-q"]
+    return subprocess.run(ready, check=False).returncode == 0
+
+
+def psql(sql: str) -> None:
+    subprocess.run(
+        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-q", "-c", sql, "postgres"], check=True
+    )

@@ -25,7 +25,6 @@ import argparse
 import json
 import os
 import platform
-import resource
 import subprocess
 import sys
 import tempfile
@@ -36,7 +35,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
-from results import write_section  # noqa: E402
+from results import peak_mb, postgres_available, psql, write_section  # noqa: E402
 
 HEAVY_CONNECTIONS = 100_000
 HEAVY_USAGE = 10_000
@@ -53,10 +52,6 @@ def django_setup(database_url: str, var_dir: str) -> None:
     import django
 
     django.setup()
-
-
-def peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 # --- Building the database (child process "setup") ---------------------------------
@@ -285,21 +280,6 @@ def run_child(kind: str, database_url: str, var_dir: str, others: int) -> dict[s
         if line.startswith("RESULT "):
             return dict(json.loads(line[7:]))
     raise RuntimeError(f"{kind} failed:\n{completed.stdout[-3000:]}\n{completed.stderr[-3000:]}")
-
-
-def postgres_available() -> bool:
-    return (
-        subprocess.run(
-            ["pg_isready", "-h", "127.0.0.1", "-p", "5432", "-q"], check=False
-        ).returncode
-        == 0
-    )
-
-
-def psql(sql: str) -> None:
-    subprocess.run(
-        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-q", "-c", sql, "postgres"], check=True
-    )
 
 
 def main() -> None:
