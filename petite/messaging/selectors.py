@@ -163,44 +163,10 @@ class ConversationSummary:
     last_message_at: datetime
 
 
-def inbox(member: Member) -> list[ConversationSummary]:
-    """The member's conversations, most recent first, with the other member's name and
-    the number of messages they have not read yet."""
-    places = Participant.objects.filter(member=member).select_related("conversation")
-    last_read = {p.conversation_id: p.last_read_at for p in places}
-    conversations = Conversation.objects.filter(pk__in=last_read).order_by("-last_message_at")
-    others = {
-        p.conversation_id: p.member
-        for p in Participant.objects.filter(conversation__in=conversations)
-        .exclude(member=member)
-        .select_related("member__portrait")
-    }
-    received = (
-        Message.objects.filter(conversation__in=conversations, recipient=member)
-        .exclude(sent_at__isnull=True)
-        .values_list("conversation_id", "sent_at")
-    )
-    unread: dict[Any, int] = {}
-    for conversation_id, sent_at in received:
-        seen = last_read.get(conversation_id)
-        if sent_at is not None and (seen is None or sent_at > seen):
-            unread[conversation_id] = unread.get(conversation_id, 0) + 1
-    return [
-        ConversationSummary(
-            conversation=c,
-            name=public_name(others.get(c.pk)),
-            unread=unread.get(c.pk, 0),
-            last_message_at=c.last_message_at,
-        )
-        for c in conversations
-    ]
-
-
-def unread_total(member: Member) -> int:
-    """How many messages written to ``member`` they have not read yet."""
-    places = Participant.objects.filter(member=member)
-    total = 0
-    for place in places.annotate(
+def _unread_by_conversation(member: Member) -> dict[Any, int]:
+    """For each of the member's conversations, the messages written to them since they
+    last read it, counted by the database."""
+    places = Participant.objects.filter(member=member).annotate(
         unread=Count(
             "conversation__messages",
             filter=Q(conversation__messages__recipient=member)
@@ -210,6 +176,32 @@ def unread_total(member: Member) -> int:
                 | Q(conversation__messages__sent_at__gt=F("last_read_at"))
             ),
         )
-    ):
-        total += place.unread
-    return total
+    )
+    return {place.conversation_id: place.unread for place in places}
+
+
+def inbox(member: Member) -> list[ConversationSummary]:
+    """The member's conversations, most recent first, with the other member's name and
+    the number of messages they have not read yet."""
+    unread = _unread_by_conversation(member)
+    conversations = Conversation.objects.filter(pk__in=unread).order_by("-last_message_at")
+    others = {
+        p.conversation_id: p.member
+        for p in Participant.objects.filter(conversation__in=conversations)
+        .exclude(member=member)
+        .select_related("member__portrait")
+    }
+    return [
+        ConversationSummary(
+            conversation=c,
+            name=public_name(others.get(c.pk)),
+            unread=unread[c.pk],
+            last_message_at=c.last_message_at,
+        )
+        for c in conversations
+    ]
+
+
+def unread_total(member: Member) -> int:
+    """How many messages written to ``member`` they have not read yet."""
+    return sum(_unread_by_conversation(member).values())
