@@ -10,6 +10,35 @@ from django.http import HttpRequest
 from django.template.response import TemplateResponse
 
 
+class ReadOnlyAdmin[M: Any](admin.ModelAdmin[M]):
+    """Records the platform writes itself: staff may read them, never add, edit or delete."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class ReadOnlyInline[M: Any, P: Any](admin.TabularInline[M, P]):
+    """The same rule for rows shown inside another record's page."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 def action_page(
     model_admin: admin.ModelAdmin[Any],
     request: HttpRequest,

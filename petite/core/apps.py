@@ -7,6 +7,14 @@ class CoreConfig(AppConfig):
     verbose_name = _("Platform")
 
     def ready(self) -> None:
+        from django.core import checks
+
+        from .audit import check_events
+        from .deferred import check_follow_ups
+
+        checks.register(check_follow_ups, "core")
+        checks.register(check_events, "core")
+
         from django.contrib.admin.models import LogEntry
 
         from petite.privacy.registry import register
