@@ -48,6 +48,9 @@ def declared() -> dict[str, type[Events]]:
 
 
 _known: set[str] = set()
+# TODO(shape): True once every app's audit.record() call names a declared event
+# (issue 10); until then undeclared strings are still accepted.
+STRICT = False
 
 
 def _is_declared(action: str) -> bool:
@@ -63,7 +66,7 @@ def record(
     target: models.Model | None = None,
     **data: Any,
 ) -> AuditEvent:
-    if not isinstance(action, Events) and not _is_declared(action):
+    if STRICT and not isinstance(action, Events) and not _is_declared(action):
         raise ValueError(f"Audit event {action!r} is not declared in any app's events.py")
     return AuditEvent.objects.create(
         actor=actor if actor is not None and actor.pk else None,  # type: ignore[misc]
