@@ -14,7 +14,7 @@ from django.utils import translation
 from petite.accounts.models import Member
 from petite.accounts.tests.factories import PASSWORD, MemberFactory, StaffFactory, address
 
-pytest_plugins = ["petite.privacy.pytest_plugin"]
+pytest_plugins = ["petite.privacy.pytest_plugin", "petite.core.pytest_clamd"]
 
 
 @pytest.fixture(autouse=True)

@@ -496,6 +496,15 @@ PETITE_DISPUTE_EVIDENCE_MAX_BYTES = env_int("PETITE_DISPUTE_EVIDENCE_MAX_BYTES",
 # Processed webhook event ids (replay protection, no personal data).
 PETITE_WEBHOOK_EVENT_RETENTION_DAYS = env_int("PETITE_WEBHOOK_EVENT_RETENTION_DAYS", 400)
 
+# --- Security (P8): malware scanning, suspicious sign-ins, incidents ------------------
+# ClamAV's daemon scans every upload before it is stored (fail closed). A unix socket
+# (``make run`` starts clamd on var/clamd/clamd.sock), or a clamd host in production.
+PETITE_CLAMD_SOCKET = env("PETITE_CLAMD_SOCKET", "" if env("PETITE_CLAMD_HOST") else str(VAR_DIR / "clamd" / "clamd.sock"))
+PETITE_CLAMD_HOST = env("PETITE_CLAMD_HOST")
+PETITE_CLAMD_PORT = env_int("PETITE_CLAMD_PORT", 3310)
+PETITE_CLAMD_TIMEOUT = env_int("PETITE_CLAMD_TIMEOUT", 30)
+PETITE_UPLOAD_MAX_BYTES = env_int("PETITE_UPLOAD_MAX_BYTES", 25 * 1024 * 1024)
+
 # --- Internationalisation -------------------------------------------------------
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French"))]

@@ -99,3 +99,35 @@ class Delivery(models.Model):
         indexes = [
             models.Index(fields=["status", "next_attempt_at"], name="%(app_label)s_%(class)s_due")
         ]
+
+
+class ScannedFile(models.Model):
+    """Abstract: a stored upload that carries its malware scan (P8).
+
+    Every model holding an uploaded file inherits these fields, fills them with
+    :meth:`record_scan` from :func:`petite.core.malware.scan_upload`'s result, and
+    registers itself with :func:`petite.core.malware.stored_files` so that the
+    scheduled rescan finds it when clamd's signatures change. A file the rescan
+    finds infected is quarantined: ``quarantined_at`` is set and no view serves it.
+    Declare the four fields as technical in the model's ``class Privacy``.
+    """
+
+    scan_signature_version = models.CharField(
+        _("virus signatures version"), max_length=100, blank=True
+    )
+    scanned_at = models.DateTimeField(_("checked for viruses at"), null=True, blank=True)
+    quarantined_at = models.DateTimeField(_("quarantined at"), null=True, blank=True)
+    detection = models.CharField(_("virus found"), max_length=200, blank=True)
+
+    SCAN_FIELDS = ["scan_signature_version", "scanned_at", "quarantined_at", "detection"]
+
+    class Meta:
+        abstract = True
+
+    def record_scan(self, result: object) -> None:
+        self.scan_signature_version = str(getattr(result, "signature_version", ""))[:100]
+        self.scanned_at = getattr(result, "scanned_at", None)
+
+    @property
+    def is_quarantined(self) -> bool:
+        return self.quarantined_at is not None

@@ -27,6 +27,9 @@ from django.core.validators import validate_email
 from django.utils import timezone
 from django.utils.html import strip_tags
 
+from petite.core import malware
+from petite.core.errors import ActionRefused
+
 from . import actions, quarantine, selectors
 from .models import DataRequest
 
@@ -48,7 +51,7 @@ class MalformedMessage(Exception):
 class Received:
     """What became of one inbound message."""
 
-    outcome: str  # "created", "appended", "duplicate" or "ignored"
+    outcome: str  # "created", "appended", "duplicate", "ignored" or "refused" (malware)
     data_request: DataRequest | None = None
     reason: str = ""
 
@@ -154,6 +157,23 @@ def _attachment_count(message: Message) -> int:
     return sum(1 for part in message.walk() if part.get_content_disposition() == "attachment")
 
 
+def scan_attachments(message: Message) -> None:
+    """Scan every attachment (and inline file) with clamd before anything of the
+    message is stored (P8). ActionRefused ``malware.infected`` or
+    ``malware.unavailable`` (fail closed: the caller has it delivered again later)."""
+    for part in message.walk():
+        if part.is_multipart():
+            continue
+        if part.get_content_disposition() not in ("attachment", "inline") and not part.get_filename():
+            continue
+        payload = part.get_payload(decode=True)
+        if not isinstance(payload, bytes) or not payload:
+            continue
+        malware.scan_upload(
+            payload, source="datarequests.inbound_email", name=part.get_filename() or ""
+        )
+
+
 def receive_email(
     message: Message,
     *,
@@ -182,6 +202,15 @@ def receive_email(
         raise
     except Exception as error:  # the stdlib parser is lenient; reading headers is not always
         raise MalformedMessage(f"unreadable message ({type(error).__name__})") from None
+
+    try:
+        scan_attachments(message)
+    except ActionRefused as refusal:
+        if refusal.code != "malware.infected":
+            raise
+        # Not stored, not quarantined: the detection is recorded by the security app.
+        logger.warning("Inbound e-mail refused: an attachment contains malware")
+        return Received("refused", reason="an attachment contains malware")
 
     existing = selectors.already_received(message_id)
     if existing is not None:
@@ -250,8 +279,18 @@ def receive_anymail_event(sender: Any, event: Any, esp_name: str, **kwargs: Any)
             spam=bool(message.spam_detected),
         )
     except MalformedMessage as error:
-        path = quarantine.keep(_raw(event), reason=f"{esp_name} webhook: {error}")
+        try:
+            path = quarantine.keep(_raw(event), reason=f"{esp_name} webhook: {error}")
+        except ActionRefused as refusal:
+            if refusal.code == "malware.unavailable":
+                raise  # the provider delivers it again later
+            logger.warning("Unreadable inbound e-mail from %s refused: %s", esp_name, refusal.code)
+            return
         logger.warning("Inbound e-mail from %s quarantined (%s): %s", esp_name, error, path.name)
+    except ActionRefused:
+        # The scanner is unavailable: nothing stored, the provider delivers it again later.
+        logger.error("Inbound e-mail from %s deferred: the malware scanner is unavailable", esp_name)
+        raise
     except Exception as error:
         path = quarantine.keep(_raw(event), reason=f"{esp_name} webhook: failed ({error!r})")
         logger.error("Inbound e-mail from %s failed, quarantined: %s", esp_name, path.name)

@@ -19,6 +19,8 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 
+from petite.core import malware
+
 SUFFIX = ".eml"
 
 
@@ -32,7 +34,14 @@ def directory() -> Path:
 
 def keep(raw: bytes, *, reason: str) -> Path:
     """Write ``raw`` to the quarantine and return its path; the reason goes in a
-    companion file so that staff know what to look for."""
+    companion file so that staff know what to look for.
+
+    The bytes are scanned for malware first (P8): ActionRefused
+    ``malware.infected`` when clamd finds something (nothing is written: staff
+    would open it), ``malware.unavailable`` when clamd cannot say (the caller
+    asks the sender's server to deliver again later).
+    """
+    malware.scan_upload(raw, source="datarequests.quarantine", name="message.eml")
     folder = directory()
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     stem = f"{timezone.now():%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:12]}"

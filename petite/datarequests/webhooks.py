@@ -22,6 +22,8 @@ from anymail.exceptions import AnymailWebhookValidationFailure
 from anymail.webhooks.mailgun import MailgunInboundWebhookView
 from django.http import HttpRequest
 
+from petite.core.errors import ActionRefused
+
 from . import quarantine
 
 
@@ -31,10 +33,18 @@ class MailgunInboundView(MailgunInboundWebhookView):
             return list(super().parse_events(request))
         except (KeyError, ValueError, TypeError) as error:
             fields = {name: request.POST.getlist(name) for name in request.POST}
-            path = quarantine.keep(
-                json.dumps(fields, ensure_ascii=False, indent=1).encode("utf-8"),
-                reason=f"Mailgun webhook: signed but unreadable ({type(error).__name__})",
-            )
+            try:
+                path = quarantine.keep(
+                    json.dumps(fields, ensure_ascii=False, indent=1).encode("utf-8"),
+                    reason=f"Mailgun webhook: signed but unreadable ({type(error).__name__})",
+                )
+            except ActionRefused as refusal:
+                if refusal.code == "malware.unavailable":
+                    raise  # a 5xx: Mailgun delivers it again later
+                raise AnymailWebhookValidationFailure(
+                    "Mailgun inbound webhook: signed but unreadable payload, "
+                    f"not kept ({refusal.code})"
+                ) from error
             raise AnymailWebhookValidationFailure(
                 f"Mailgun inbound webhook: signed but unreadable payload "
                 f"({type(error).__name__}); fields kept in quarantine as {path.name}"

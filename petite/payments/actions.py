@@ -23,7 +23,7 @@ from django.utils.crypto import get_random_string
 from django.utils.translation import gettext_lazy as _
 
 from petite.accounts.models import Member
-from petite.core import audit
+from petite.core import audit, malware
 from petite.privacy import disclosures
 from petite.privacy.categories import Category
 
@@ -659,13 +659,36 @@ def check_evidence(upload: UploadedFile) -> str:
     return content_type
 
 
-@transaction.atomic
 def add_dispute_evidence(
-    *, dispute: Dispute, upload: UploadedFile, author: Member, from_team: bool
+    *, dispute: Dispute, upload: UploadedFile, author: Member, from_team: bool, ip: str = ""
 ) -> DisputeEvidence:
+    """Check, scan for malware (ActionRefused when infected or the scanner is down),
+    then store. The scan runs before the transaction opens, so that a refusal's
+    security record is kept while nothing of the file is."""
     if dispute.is_closed and not from_team:
         raise PaymentsError(_("This case is closed."))
+    # Scanned first, whatever its declared type: a detection is recorded even for
+    # a file its type alone would have refused.
+    scan = malware.scan_upload(
+        upload, source="payments.dispute_evidence", uploader=author, ip=ip, name=upload.name or ""
+    )
     content_type = check_evidence(upload)
+    return _store_dispute_evidence(
+        dispute=dispute, upload=upload, author=author, from_team=from_team,
+        content_type=content_type, scan=scan,
+    )
+
+
+@transaction.atomic
+def _store_dispute_evidence(
+    *,
+    dispute: Dispute,
+    upload: UploadedFile,
+    author: Member,
+    from_team: bool,
+    content_type: str,
+    scan: malware.ScanResult,
+) -> DisputeEvidence:
     by = "team" if from_team else "member"
     evidence = DisputeEvidence(
         dispute=dispute,
@@ -675,6 +698,7 @@ def add_dispute_evidence(
         uploaded_by=author,
         by=by,
     )
+    evidence.record_scan(scan)
     evidence.file.save(upload.name or "evidence", upload, save=False)
     stored = evidence.file.name or ""
     # Should the transaction roll back later, sweep_orphan_evidence removes the file.

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from petite.accounts.models import Member
 from petite.core.admin import action_page
+from petite.core.errors import ActionRefused
 
 from . import actions, views
 from .models import (
@@ -487,6 +488,8 @@ class DisputeAdmin(ReadOnlyMixin, admin.ModelAdmin[Dispute]):
                         )
                 except actions.PaymentsError as error:
                     form.add_error(None, str(error.message))
+                except ActionRefused as refusal:  # the malware scan of added evidence
+                    form.add_error(None, str(refusal.message))
                 else:
                     self.message_user(request, gettext("Done."), messages.SUCCESS)
                     return HttpResponseRedirect(

@@ -27,6 +27,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from petite.core.models import ScannedFile
 from petite.privacy import categories, purposes
 from petite.privacy.declarations import Erasure, Personal
 
@@ -569,8 +570,8 @@ EVIDENCE_TYPES = {
 }
 
 
-class DisputeEvidence(models.Model):
-    """A file given as evidence in a case, by the member or the team."""
+class DisputeEvidence(ScannedFile):
+    """A file given as evidence in a case, by the member or the team, scanned for malware."""
 
     dispute = models.ForeignKey(
         Dispute, on_delete=models.CASCADE, related_name="evidence", verbose_name=_("dispute")
@@ -607,7 +608,9 @@ class DisputeEvidence(models.Model):
                 categories.DISPUTES, ["P9"], Erasure.KEEP, kept_because=LEGAL_CLAIMS_REASON
             ),
         }
-        technical = ["id", "dispute", "content_type", "size", "by", "uploaded_at"]
+        technical = [
+            "id", "dispute", "content_type", "size", "by", "uploaded_at", *ScannedFile.SCAN_FIELDS
+        ]
 
     def __str__(self) -> str:
         return f"Evidence #{self.pk}"

@@ -26,6 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from petite.accounts.models import Member
 from petite.accounts.network import client_ip
+from petite.core.errors import ActionRefused
 
 from . import actions, providers, ratelimit, selectors
 from .forms import DisputeForm, EvidenceForm, MessageForm, OrderForm
@@ -359,10 +360,17 @@ def dispute_evidence(request: HttpRequest, public_id: UUID) -> HttpResponse:
         else:
             try:
                 actions.add_dispute_evidence(
-                    dispute=case, upload=form.cleaned_data["file"], author=member, from_team=False
+                    dispute=case,
+                    upload=form.cleaned_data["file"],
+                    author=member,
+                    from_team=False,
+                    ip=client_ip(request),
                 )
             except actions.PaymentsError as error:
                 form.add_error("file", str(error.message))
+            except ActionRefused as refusal:  # the malware scan: infected or unavailable
+                form.add_error("file", str(refusal.message))
+                return _dispute_page(request, case, MessageForm(), form, status=refusal.status)
             else:
                 messages.success(request, _("Your document is added to the case."))
                 return redirect("payments:dispute", case.public_id)
@@ -380,6 +388,8 @@ def dispute_evidence_file(
 
 
 def evidence_response(item: Any) -> FileResponse:
+    if item.is_quarantined:  # found infected by a later rescan: never served again
+        raise Http404
     response = FileResponse(
         item.file.open("rb"),
         as_attachment=True,

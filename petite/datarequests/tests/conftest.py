@@ -21,7 +21,8 @@ def _desk_settings(settings: Any, tmp_path: Path) -> None:
 
 
 @pytest.fixture
-def quarantine_dir(settings: Any) -> Path:
+def quarantine_dir(settings: Any, clamd: Any) -> Path:
+    # What is kept in quarantine is scanned for malware first: a real clamd.
     return Path(settings.PETITE_DATA_REQUEST_QUARANTINE_DIR)
 
 

@@ -23,6 +23,9 @@ from .factories import STRANGER, raw_email
 
 PARIS = ZoneInfo("Europe/Paris")
 
+# What the desk keeps (attachments, the quarantine) is scanned by a real clamd first (P8).
+pytestmark = pytest.mark.usefixtures("clamd")
+
 
 def pipe(raw: bytes, *args: str) -> str:
     """Run the command as a mail server does: the message on standard input."""
@@ -112,7 +115,11 @@ def test_the_command_exits_non_zero_through_manage_py(db, quarantine_dir, tmp_pa
         [sys.executable, str(settings.BASE_DIR / "manage.py"), "receive_data_request_email"],
         input=b"",
         capture_output=True,
-        env={**os.environ, "PETITE_VAR_DIR": str(tmp_path)},
+        env={
+            **os.environ,
+            "PETITE_VAR_DIR": str(tmp_path),
+            "PETITE_CLAMD_SOCKET": settings.PETITE_CLAMD_SOCKET,
+        },
         check=False,
     )
 

@@ -20,6 +20,9 @@ from .factories import (
     raw_email,
 )
 
+# What the desk keeps (attachments, the quarantine) is scanned by a real clamd first (P8).
+pytestmark = pytest.mark.usefixtures("clamd")
+
 
 @pytest.fixture
 def webhook() -> str:

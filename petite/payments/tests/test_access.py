@@ -28,7 +28,7 @@ class Owned:
 
 
 @pytest.fixture
-def owned(alice: Member, offer: Offer) -> Owned:
+def owned(alice: Member, offer: Offer, clamd: Any) -> Owned:
     order = paid_order(alice, offer)
     dispute = actions.open_member_dispute(
         order=order, member=alice, reason="other", message="Hello"

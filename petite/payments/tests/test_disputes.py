@@ -101,6 +101,7 @@ def test_a_paypal_dispute_opens_a_case(alice: Member, offer: Offer, paypal_api: 
 
 
 @pytest.mark.clause("P9")
+@pytest.mark.usefixtures("clamd")
 def test_a_member_opens_a_dispute_and_the_team_answers_it(
     alice: Member,
     offer: Offer,
@@ -200,6 +201,7 @@ def test_a_dispute_can_be_opened_only_about_a_paid_order(alice: Member, offer: O
 
 
 @pytest.mark.clause("P9")
+@pytest.mark.usefixtures("clamd")
 def test_closed_cases_are_purged_after_the_legal_claims_period_with_their_files(
     alice: Member, offer: Offer, settings: Any
 ) -> None:

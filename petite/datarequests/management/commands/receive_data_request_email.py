@@ -25,6 +25,7 @@ from typing import Any, NoReturn
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from petite.core.errors import ActionRefused
 from petite.datarequests import inbound, quarantine
 
 # Larger than any message a mail server accepts by default (Postfix: 10 MB).
@@ -65,6 +66,12 @@ class Command(BaseCommand):
             received = inbound.receive_email(message, envelope_recipients=recipient)
         except inbound.MalformedMessage as error:
             self._quarantine_and_fail(raw, f"not a usable e-mail: {error}", EX_DATAERR)
+        except ActionRefused as refusal:
+            # The malware scanner is unavailable: nothing is stored, unscanned bytes
+            # are not even quarantined; the mail server delivers the message later.
+            raise CommandError(
+                f"Could not file the e-mail now: {refusal.message}", returncode=EX_TEMPFAIL
+            ) from None
         except Exception as error:
             self._quarantine_and_fail(raw, f"failed ({type(error).__name__}: {error})", EX_TEMPFAIL)
 
@@ -74,12 +81,25 @@ class Command(BaseCommand):
             "appended": f"Message added to data request {reference}.",
             "duplicate": f"Already received, on data request {reference}.",
             "ignored": f"Ignored: {received.reason}.",
+            "refused": f"Refused: {received.reason}.",
         }
+        if received.outcome == "refused":
+            raise CommandError(messages["refused"], returncode=EX_DATAERR)
         self.stdout.write(messages[received.outcome])
 
     def _quarantine_and_fail(self, raw: bytes, reason: str, code: int) -> NoReturn:
         try:
             path = quarantine.keep(raw, reason=reason)
+        except ActionRefused as refusal:
+            if refusal.code == "malware.infected":
+                raise CommandError(
+                    f"Refused: the e-mail contains malware ({reason}); not kept.",
+                    returncode=EX_DATAERR,
+                ) from None
+            raise CommandError(
+                f"Could not file the e-mail ({reason}) nor scan it: {refusal.message}",
+                returncode=EX_TEMPFAIL,
+            ) from None
         except OSError as error:
             # Not even kept: a temporary failure, so that the mail server keeps it.
             raise CommandError(
