@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?= -n 2 --dist loadgroup
 
-.PHONY: run test lint typecheck checks pytest sync uv bench messages demo browsers clean
+.PHONY: run test lint typecheck checks pytest sync uv bench messages demo browsers clamav clean
 
 uv:
 	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --user --quiet uv
@@ -18,7 +18,7 @@ sync: uv
 	@$(UV) sync --frozen --quiet
 
 # Start the platform at http://$(HOST):$(PORT): web server, task worker and scheduler.
-run: sync
+run: sync clamav
 	@$(MANAGE) migrate --noinput -v 0
 	@$(MANAGE) demo_data
 	@bin/run-platform $(HOST) $(PORT)
@@ -42,7 +42,15 @@ browsers:
 	  $(SUDO) apt-get update -qq && \
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
-pytest: sync browsers
+# Debian's ClamAV daemon for the malware scanner: the tests and `make run` start it
+# with the project's own signatures (no download); production points at a clamd host.
+clamav:
+	@command -v clamd >/dev/null 2>&1 || [ -x /usr/sbin/clamd ] || { \
+	  echo "Installing Debian's clamav-daemon for the malware scanner"; \
+	  $(SUDO) apt-get update -qq && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq clamav-daemon >/dev/null; }
+
+pytest: sync browsers clamav
 	$(UV) run --frozen pytest $(PYTEST_ARGS)
 
 test: lint typecheck checks pytest

@@ -499,7 +499,9 @@ PETITE_WEBHOOK_EVENT_RETENTION_DAYS = env_int("PETITE_WEBHOOK_EVENT_RETENTION_DA
 # --- Security (P8): malware scanning, suspicious sign-ins, incidents ------------------
 # ClamAV's daemon scans every upload before it is stored (fail closed). A unix socket
 # (``make run`` starts clamd on var/clamd/clamd.sock), or a clamd host in production.
-PETITE_CLAMD_SOCKET = env("PETITE_CLAMD_SOCKET", "" if env("PETITE_CLAMD_HOST") else str(VAR_DIR / "clamd" / "clamd.sock"))
+PETITE_CLAMD_SOCKET = env(
+    "PETITE_CLAMD_SOCKET", "" if env("PETITE_CLAMD_HOST") else str(VAR_DIR / "clamd" / "clamd.sock")
+)
 PETITE_CLAMD_HOST = env("PETITE_CLAMD_HOST")
 PETITE_CLAMD_PORT = env_int("PETITE_CLAMD_PORT", 3310)
 PETITE_CLAMD_TIMEOUT = env_int("PETITE_CLAMD_TIMEOUT", 30)

@@ -31,11 +31,7 @@ import pytest
 from petite.core import clamd_local
 
 # Built from its parts so that no file of the repository is the EICAR string itself.
-EICAR = (
-    b"X5O!P%@AP[4\\PZX54(P^)7CC)7}$"
-    + b"EICAR-STANDARD-ANTIVIRUS-TEST-FILE!"
-    + b"$H+H*"
-)
+EICAR = b"X5O!P%@AP[4\\PZX54(P^)7CC)7}$" + b"EICAR-STANDARD-ANTIVIRUS-TEST-FILE!" + b"$H+H*"
 
 
 def _in_ci() -> bool:
@@ -65,7 +61,7 @@ def clamd(_clamd_daemon: clamd_local.LocalClamd, settings: Any) -> clamd_local.L
 
 
 @pytest.fixture
-def clamd_stopped(tmp_path_factory: pytest.TempPathFactory, settings: Any) -> Iterator[str]:
+def clamd_stopped(tmp_path_factory: pytest.TempPathFactory, settings: Any) -> str:
     folder = Path(tmp_path_factory.mktemp("clamd-stopped", numbered=True))
     try:
         daemon = clamd_local.start(folder)
@@ -77,7 +73,7 @@ def clamd_stopped(tmp_path_factory: pytest.TempPathFactory, settings: Any) -> It
     daemon.stop()
     settings.PETITE_CLAMD_SOCKET = daemon.socket_path
     settings.PETITE_CLAMD_HOST = ""
-    yield daemon.socket_path
+    return daemon.socket_path
 
 
 @pytest.fixture(autouse=True)

@@ -164,7 +164,10 @@ def scan_attachments(message: Message) -> None:
     for part in message.walk():
         if part.is_multipart():
             continue
-        if part.get_content_disposition() not in ("attachment", "inline") and not part.get_filename():
+        if (
+            part.get_content_disposition() not in ("attachment", "inline")
+            and not part.get_filename()
+        ):
             continue
         payload = part.get_payload(decode=True)
         if not isinstance(payload, bytes) or not payload:
@@ -289,7 +292,9 @@ def receive_anymail_event(sender: Any, event: Any, esp_name: str, **kwargs: Any)
         logger.warning("Inbound e-mail from %s quarantined (%s): %s", esp_name, error, path.name)
     except ActionRefused:
         # The scanner is unavailable: nothing stored, the provider delivers it again later.
-        logger.error("Inbound e-mail from %s deferred: the malware scanner is unavailable", esp_name)
+        logger.error(
+            "Inbound e-mail from %s deferred: the malware scanner is unavailable", esp_name
+        )
         raise
     except Exception as error:
         path = quarantine.keep(_raw(event), reason=f"{esp_name} webhook: failed ({error!r})")

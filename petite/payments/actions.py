@@ -674,8 +674,12 @@ def add_dispute_evidence(
     )
     content_type = check_evidence(upload)
     return _store_dispute_evidence(
-        dispute=dispute, upload=upload, author=author, from_team=from_team,
-        content_type=content_type, scan=scan,
+        dispute=dispute,
+        upload=upload,
+        author=author,
+        from_team=from_team,
+        content_type=content_type,
+        scan=scan,
     )
 
 

@@ -609,7 +609,13 @@ class DisputeEvidence(ScannedFile):
             ),
         }
         technical = [
-            "id", "dispute", "content_type", "size", "by", "uploaded_at", *ScannedFile.SCAN_FIELDS
+            "id",
+            "dispute",
+            "content_type",
+            "size",
+            "by",
+            "uploaded_at",
+            *ScannedFile.SCAN_FIELDS,
         ]
 
     def __str__(self) -> str:
