@@ -62,6 +62,8 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 # The site's public address, used in e-mails sent outside a request (tasks).
 SITE_URL = env("PETITE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The site's name as members read it: page titles, e-mail subjects and signatures.
+PETITE_SITE_NAME = env("PETITE_SITE_NAME", "Petite")
 
 # Connection and usage logging (R1.2). On by default; switching it off exists so
 # that bench/ can measure its cost on the same server.
@@ -139,6 +141,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "petite.core.context_processors.platform",
+                "petite.core.context_processors.settings_navigation",
             ],
         },
     }
@@ -213,11 +216,16 @@ ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_PREVENT_ENUMERATION = True
-ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
+# Signed in after confirming the address, when the same browser started the sign-up
+# (allauth checks the sign-up it kept in that session; another browser signs in as usual).
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Petite] "
+ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{PETITE_SITE_NAME}] "
+# allauth's messages name the member by their first name, never "Member #N" (Member.__str__,
+# which the admin's history keeps, deliberately holds no name).
+ACCOUNT_USER_DISPLAY = "petite.accounts.selectors.display_name"
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
     "signup": "20/m/ip",
@@ -226,7 +234,7 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
-MFA_TOTP_ISSUER = "Petite"
+MFA_TOTP_ISSUER = PETITE_SITE_NAME
 USERSESSIONS_TRACK_ACTIVITY = PETITE_ACTIVITY_LOGGING
 
 AXES_FAILURE_LIMIT = env_int("PETITE_AXES_FAILURE_LIMIT", 10)

@@ -16,6 +16,7 @@ from typing import Any
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.app_settings import EmailVerificationMethod
 from allauth.account.utils import has_verified_email
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db.models import Q
@@ -58,9 +59,37 @@ def log_attempt(
     )
 
 
+def site_address(url: str, request: HttpRequest | None) -> str:
+    """``url`` on the site's public address (settings.SITE_URL) rather than the request's host.
+
+    allauth builds its links from the Host header; our e-mails name the site as
+    configured, whatever host the request came through.
+    """
+    if request is None:
+        return url
+    origin = request.build_absolute_uri("/")
+    if url.startswith(origin):
+        return settings.SITE_URL + "/" + url.removeprefix(origin)
+    return url
+
+
 class AccountAdapter(DefaultAccountAdapter):
     def get_client_ip(self, request: HttpRequest) -> str:
         return client_ip(request)
+
+    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        # Our e-mail templates (templates/account/email/) greet the member by name and
+        # sign with the site's name and address from settings, never the request's host.
+        request = getattr(self, "request", None)
+        context = {
+            **context,
+            "site_name": settings.PETITE_SITE_NAME,
+            "site_url": settings.SITE_URL,
+        }
+        for key, value in list(context.items()):
+            if key.endswith("_url") and isinstance(value, str):
+                context[key] = site_address(value, request)
+        super().send_mail(template_prefix, email, context)
 
     def clean_email(self, email: str) -> str:
         # allauth's e-mail fields accept 320 characters, the member's address

@@ -12,3 +12,46 @@ class AccountsConfig(AppConfig):
 
         register_third_party_models()
         receivers.connect()
+        register_settings_pages()
+
+
+def register_settings_pages() -> None:
+    """The account's pages in the settings area (allauth's own views included)."""
+    from petite.core import navigation
+
+    security = navigation.SECURITY
+    navigation.settings_page(
+        section=security,
+        label=_("Sign-ins and sessions"),
+        url_name="accounts:security",
+        order=10,
+        also=("accounts:sessions", "usersessions_list"),
+    )
+    navigation.settings_page(
+        section=security,
+        label=_("Password"),
+        url_name="account_change_password",
+        order=20,
+        also=("account_set_password",),
+    )
+    navigation.settings_page(
+        section=security, label=_("E-mail address"), url_name="account_email", order=30
+    )
+    navigation.settings_page(
+        section=security,
+        label=_("Two-factor authentication"),
+        url_name="mfa_index",
+        order=40,
+        also=(
+            "mfa_activate_totp",
+            "mfa_deactivate_totp",
+            "mfa_view_recovery_codes",
+            "mfa_generate_recovery_codes",
+        ),
+    )
+    navigation.settings_page(
+        section=navigation.CLOSING,
+        label=_("Delete your account"),
+        url_name="accounts:delete",
+        order=10,
+    )

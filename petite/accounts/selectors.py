@@ -22,6 +22,12 @@ from petite.privacy.declarations import Erasure
 from .models import ConnectionEvent, Member
 
 
+def display_name(user: Any) -> str:
+    """How pages and e-mails name a member to themselves: their first name (allauth's
+    ACCOUNT_USER_DISPLAY). Never ``str(member)``, which is "Member #N" on purpose."""
+    return str(getattr(user, "first_name", "") or gettext("you"))
+
+
 def connection_history(member: Member) -> QuerySet[ConnectionEvent]:
     """The member's sign-in attempts, newest first: only ever their own rows."""
     return ConnectionEvent.objects.filter(member=member).order_by("-created_at", "-id")

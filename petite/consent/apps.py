@@ -9,9 +9,17 @@ class ConsentConfig(AppConfig):
     def ready(self) -> None:
         # The privacy core asks this app whether audience measurement (P2) and
         # personalised advertising (P7) may happen: the cookie choice answers.
+        from petite.core import navigation
         from petite.privacy import consent
 
         from . import selectors
+
+        navigation.settings_page(
+            section=navigation.PRIVACY,
+            label=_("Cookie choices"),
+            url_name="consent:choose",
+            order=20,
+        )
 
         consent.provide("audience", selectors.audience_consent)
         consent.provide("ads", selectors.ads_consent)

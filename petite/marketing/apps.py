@@ -11,9 +11,17 @@ class MarketingConfig(AppConfig):
     def ready(self) -> None:
         from anymail.signals import tracking
 
+        from petite.core import navigation
         from petite.privacy import consent
 
         from . import selectors
+
+        navigation.settings_page(
+            section=navigation.EMAILS,
+            label=_("Newsletter topics"),
+            url_name="marketing:preferences",
+            order=10,
+        )
 
         # The one answer to "may this member get commercial e-mail on this topic now?"
         consent.provide("marketing", selectors.consents)

@@ -5,3 +5,14 @@ from django.utils.translation import gettext_lazy as _
 class PortraitsConfig(AppConfig):
     name = "petite.portraits"
     verbose_name = _("Portraits")
+
+    def ready(self) -> None:
+        from petite.core import navigation
+
+        navigation.settings_page(
+            section=navigation.PROFILE,
+            label=_("Your Portrait"),
+            url_name="portraits:edit",
+            order=20,
+            also=("portraits:clear",),
+        )

@@ -9,6 +9,15 @@ class ThirdpartyConfig(AppConfig):
     verbose_name = _("Third-party apps")
 
     def ready(self) -> None:
+        from petite.core import navigation
+
         from .privacy import register_oauth_models
 
         register_oauth_models()
+        navigation.settings_page(
+            section=navigation.PRIVACY,
+            label=_("Authorised apps"),
+            url_name="thirdparty:index",
+            order=30,
+            also=("thirdparty:reads", "thirdparty:revoke"),
+        )
