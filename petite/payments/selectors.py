@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from .models import Dispute, Offer, Order, Receipt
+from .providers.base import Event
 
 
 def active_offers() -> QuerySet[Offer]:
@@ -43,3 +44,18 @@ def own_dispute(member: Any, public_id: UUID) -> Dispute:
 
 def disputes_of(member: Any) -> QuerySet[Dispute]:
     return Dispute.objects.filter(member=member).order_by("-opened_at")
+
+
+def order_for_event(provider_key: str, event: Event) -> Order | None:
+    """The order a processor's event is about: by its payment, its charge, or our reference."""
+    orders = Order.objects.filter(provider=provider_key)
+    for field, value in (
+        ("provider_reference", event.payment_reference),
+        ("provider_charge_reference", event.charge_reference),
+        ("reference", event.order_reference),
+    ):
+        if value:
+            found = orders.filter(**{field: value}).first()
+            if found is not None:
+                return found
+    return None

@@ -15,14 +15,14 @@ from django.utils.translation import gettext as _
 from petite.accounts.selectors import can_email
 from petite.core import schedule
 
+from . import actions
 from .models import Dispute, DisputeEvent, Receipt
+from .receipts import render_pdf
 
 
 @task
 def send_receipt(receipt_id: int) -> None:
     """The receipt, in the member's language, with its PDF."""
-    from .receipts import render_pdf
-
     receipt = Receipt.objects.select_related("member").filter(pk=receipt_id).first()
     if receipt is None or receipt.member is None or not can_email(receipt.member):
         return
@@ -89,7 +89,5 @@ def notify_member_of_dispute(event_id: int) -> None:
 @task
 def housekeeping() -> None:
     """Forget old webhook event ids and delete evidence files whose case was purged."""
-    from . import actions
-
     actions.forget_old_webhook_events()
     actions.sweep_orphan_evidence()

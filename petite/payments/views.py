@@ -90,7 +90,7 @@ def order(request: HttpRequest, slug: str) -> HttpResponse:
         new_order = actions.create_order(
             member=member, offer=item, provider_key=form.cleaned_data["provider"]
         )
-    except actions.PaymentsError as error:
+    except ActionRefused as error:
         messages.error(request, str(error.message))
         return render(request, "payments/offer.html", context, status=400)
     return _start(request, new_order)
@@ -104,7 +104,7 @@ def _start(request: HttpRequest, current: Order) -> HttpResponse:
         checkout = actions.start_payment(
             order=current, return_url=return_url, cancel_url=cancel_url
         )
-    except (PaymentError, actions.PaymentsError) as error:
+    except ActionRefused as error:
         messages.error(request, str(error.message))
         return redirect("payments:order", current.public_id)
     return _continue(request, current, checkout)
@@ -191,7 +191,7 @@ def order_return(request: HttpRequest, public_id: UUID) -> HttpResponse:
         current = actions.complete_payment(order=current)
     except ProviderUnavailable as error:
         messages.warning(request, str(error.message))
-    except (PaymentError, actions.PaymentsError) as error:
+    except ActionRefused as error:
         messages.error(request, str(error.message))
     else:
         if current.is_settled:
@@ -218,7 +218,7 @@ def order_cancel(request: HttpRequest, public_id: UUID) -> HttpResponse:
     current = selectors.own_order(_member(request), public_id)
     try:
         actions.cancel_order(order=current, member=_member(request))
-    except actions.PaymentsError as error:
+    except ActionRefused as error:
         messages.error(request, str(error.message))
     else:
         messages.success(request, _("The order is cancelled."))
@@ -290,7 +290,7 @@ def dispute_new(request: HttpRequest, public_id: UUID) -> HttpResponse:
                     reason=form.cleaned_data["reason"],
                     message=form.cleaned_data["message"],
                 )
-            except actions.PaymentsError as error:
+            except ActionRefused as error:
                 form.add_error(None, str(error.message))
             else:
                 messages.success(request, _("Your case is opened; the team will answer you."))
@@ -340,7 +340,7 @@ def dispute_message(request: HttpRequest, public_id: UUID) -> HttpResponse:
                 actions.post_dispute_message(
                     dispute=case, author=member, text=form.cleaned_data["text"], from_team=False
                 )
-            except actions.PaymentsError as error:
+            except ActionRefused as error:
                 form.add_error(None, str(error.message))
             else:
                 messages.success(request, _("Your message is added to the case."))
@@ -366,9 +366,7 @@ def dispute_evidence(request: HttpRequest, public_id: UUID) -> HttpResponse:
                     from_team=False,
                     ip=client_ip(request),
                 )
-            except actions.PaymentsError as error:
-                form.add_error("file", str(error.message))
-            except ActionRefused as refusal:  # the malware scan: infected or unavailable
+            except ActionRefused as refusal:  # a refused file, or the malware scan's answer
                 form.add_error("file", str(refusal.message))
                 return _dispute_page(request, case, MessageForm(), form, status=refusal.status)
             else:
@@ -422,11 +420,9 @@ def _webhook(request: HttpRequest, provider_key: str) -> HttpResponse:
         outcome = actions.handle_event(provider_key=provider_key, event=event)
     except ProviderUnavailable:
         return JsonResponse({"error": "processor unavailable"}, status=503)
-    except actions.PaymentsError:
-        return JsonResponse({"outcome": "refused"}, status=200)
-    except PaymentError as error:
-        # The processor refused our follow-up call (a capture): staff must look, and
-        # the processor must not resend the event forever.
+    except ActionRefused as error:
+        # Refused, or the processor refused our follow-up call (a capture): staff must
+        # look, and the processor must not resend the event forever.
         logger.warning("A %s webhook's follow-up was refused: %s", provider_key, error.code)
         return JsonResponse({"outcome": "refused"}, status=200)
     return JsonResponse({"outcome": outcome})

@@ -23,6 +23,7 @@ from django.http import HttpRequest
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from petite.core.errors import ActionRefused
 from petite.privacy.categories import Category
 from petite.privacy.recipients import Recipient
 
@@ -30,16 +31,17 @@ if TYPE_CHECKING:
     from ..models import Order
 
 
-class PaymentError(Exception):
-    """A processor call did not work; ``message`` is for the member."""
+class PaymentError(ActionRefused):
+    """A processor call did not work; ``message`` is for the member, ``code`` for the logs.
+
+    An :class:`ActionRefused`, so views catch it with every other refusal. The
+    class attribute is the default message of each kind of failure.
+    """
 
     message: Promise | str = _("The payment could not be processed. Nothing was charged.")
 
     def __init__(self, message: Promise | str | None = None, *, code: str = "") -> None:
-        if message is not None:
-            self.message = message
-        self.code = code
-        super().__init__(code or str(self.message))
+        super().__init__(message if message is not None else type(self).message, code=code)
 
 
 class NotConfigured(PaymentError):

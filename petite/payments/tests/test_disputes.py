@@ -16,6 +16,7 @@ from django.urls import reverse
 
 from petite.accounts.models import Member
 from petite.accounts.tests.factories import signed_in
+from petite.core.errors import ActionRefused
 from petite.payments import actions
 from petite.payments.models import Dispute, DisputeEvent, DisputeEvidence, Offer, Receipt
 from petite.privacy import retention
@@ -194,7 +195,7 @@ def test_a_member_opens_a_dispute_and_the_team_answers_it(
 def test_a_dispute_can_be_opened_only_about_a_paid_order(alice: Member, offer: Offer) -> None:
     from .factories import pending_order
 
-    with pytest.raises(actions.PaymentsError):
+    with pytest.raises(ActionRefused):
         actions.open_member_dispute(
             order=pending_order(alice, offer), member=alice, reason="other", message="x"
         )

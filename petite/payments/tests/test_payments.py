@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from petite.accounts.models import Member
 from petite.accounts.tests.factories import signed_in
+from petite.core.errors import ActionRefused
 from petite.core.models import AuditEvent
 from petite.payments.models import Offer, Order, Receipt
 from petite.privacy.models import Disclosure
@@ -423,7 +424,7 @@ def test_a_refund_left_unanswered_can_be_retried_only_with_the_same_amount(
         order=order, amount_cents=500, idempotency_key=f"petite-{order.reference}-refund-first"
     )
 
-    with pytest.raises(actions.PaymentsError, match="still waiting"):
+    with pytest.raises(ActionRefused, match="still waiting"):
         actions.refund_order(order=order, amount_cents=700, actor=staff)
     retried = actions.refund_order(order=order, amount_cents=500, actor=staff)
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from petite.accounts.models import Member
 from petite.accounts.tests.factories import MemberFactory, address
+from petite.core.errors import ActionRefused
 from petite.payments import actions
 from petite.payments.models import (
     Dispute,
@@ -62,7 +63,7 @@ def test_settling_twice_issues_one_receipt(alice: Member, offer: Offer) -> None:
 @pytest.mark.clause("P3")
 def test_a_payment_for_another_amount_is_not_settled(alice: Member, offer: Offer) -> None:
     order = pending_order(alice, offer)
-    with pytest.raises(actions.PaymentsError):
+    with pytest.raises(ActionRefused):
         actions.settle(
             order=order,
             state=PaymentState(reference="", outcome=Outcome.SUCCEEDED, amount_cents=1),
