@@ -7,12 +7,16 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
-        from . import receivers
+        from petite.privacy import fulfilment
+
+        from . import actions, receivers
         from .privacy import register_third_party_models
 
         register_third_party_models()
         receivers.connect()
         register_settings_pages()
+        # The data-request desk closes accounts through the privacy core.
+        fulfilment.provide_account_deletion(actions.request_account_deletion)
 
 
 def register_settings_pages() -> None:

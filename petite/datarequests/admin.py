@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 
 from petite.accounts.models import Member
 from petite.core.admin import action_page
+from petite.core.errors import ActionRefused
 
 from . import actions, deadlines, selectors
 from . import forms as desk_forms
@@ -238,7 +239,7 @@ class DataRequestAdmin(admin.ModelAdmin[DataRequest]):
                 continue
             if slug in ("identity", "link") and obj.identity_established:
                 continue
-            if slug == "link" and actions.verified_account(obj.requester_email) is None:
+            if slug == "link" and selectors.verified_account(obj.requester_email) is None:
                 continue
             if slug == "extend" and obj.extended:
                 continue
@@ -265,7 +266,7 @@ class DataRequestAdmin(admin.ModelAdmin[DataRequest]):
             if request.method == "POST" and form.is_valid():
                 try:
                     done = spec.handler(obj, form.cleaned_data, cast(Member, request.user))
-                except actions.DataRequestError as error:
+                except ActionRefused as error:
                     form.add_error(None, str(error.message))
                 else:
                     self.message_user(request, done, messages.SUCCESS)
@@ -333,7 +334,7 @@ def _identity(obj: DataRequest, data: dict[str, Any], actor: Member) -> str:
 
 
 def _identity_initial(obj: DataRequest) -> dict[str, Any]:
-    member = obj.member or actions.verified_account(obj.requester_email)
+    member = obj.member or selectors.verified_account(obj.requester_email)
     return {"member": member.email} if member else {}
 
 

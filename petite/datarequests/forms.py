@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from petite.accounts.models import Member
 
-from . import actions, rectification
+from . import actions, rectification, selectors
 from .models import DataRequest
 
 MESSAGE_MAX_LENGTH = 5000
@@ -56,7 +56,7 @@ class MemberByEmailField(forms.EmailField):
         address = super().clean(value)
         if not address:
             return None
-        member = Member.objects.filter(email__iexact=address).first() or actions.verified_account(
+        member = Member.objects.filter(email__iexact=address).first() or selectors.verified_account(
             address
         )
         if member is None:

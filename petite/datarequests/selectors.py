@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from allauth.account.models import EmailAddress
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -70,3 +71,14 @@ def already_received(message_id: str) -> DataRequest | None:
         .first()
     )
     return event.request if event else None
+
+
+def verified_account(email: str) -> Member | None:
+    """The member for whom ``email`` is a verified address, if any."""
+    address = (
+        EmailAddress.objects.filter(email__iexact=email.strip(), verified=True)
+        .select_related("user")
+        .first()
+    )
+    user = address.user if address is not None else None
+    return user if isinstance(user, Member) else None

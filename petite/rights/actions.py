@@ -25,6 +25,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from petite.core import audit
+from petite.core.errors import ActionRefused
 from petite.privacy import export as export_engine
 
 from .models import DataExport
@@ -40,12 +41,16 @@ ORPHAN_AFTER = timedelta(days=1)
 PART_SUFFIX = ".part"
 
 
-class ExportTooSoon(Exception):
+class ExportTooSoon(ActionRefused):
     """The member asked for a new export less than
     ``settings.PETITE_EXPORT_MEMBER_INTERVAL_HOURS`` after their last one."""
 
     def __init__(self, next_possible_at: datetime) -> None:
-        super().__init__(f"The next export is possible from {next_possible_at.isoformat()}.")
+        super().__init__(
+            f"The next export is possible from {next_possible_at.isoformat()}.",
+            code="rights.export_too_soon",
+            status=429,
+        )
         self.next_possible_at = next_possible_at
 
 

@@ -8,6 +8,9 @@ class RightsConfig(AppConfig):
 
     def ready(self) -> None:
         from petite.core import navigation
+        from petite.privacy import fulfilment
+
+        from . import actions
 
         navigation.settings_page(
             section=navigation.PROFILE,
@@ -22,3 +25,6 @@ class RightsConfig(AppConfig):
             order=10,
             also=("rights:exports", "rights:export"),
         )
+
+        # The data-request desk starts exports through the privacy core (no app-to-app import).
+        fulfilment.provide_export(actions.start_export)

@@ -14,6 +14,7 @@ from django.core import mail
 from django.utils import timezone
 
 from petite.accounts.tests.factories import MemberFactory, address
+from petite.core.errors import ActionRefused
 from petite.core.models import AuditEvent
 from petite.datarequests import actions
 from petite.datarequests.models import DataRequest, DataRequestEvent
@@ -189,7 +190,7 @@ def test_staff_record_how_identity_was_established(alice, staff):
 def test_staff_must_say_how_identity_was_established(alice, staff):
     data_request = DataRequestFactory.create(requester_email=alice.email)
 
-    with pytest.raises(actions.DataRequestError):
+    with pytest.raises(ActionRefused):
         actions.establish_identity(request=data_request, method="   ", actor=staff)
 
     data_request.refresh_from_db()
@@ -246,7 +247,7 @@ def test_staff_send_a_new_link_when_the_first_one_expired(
 def test_no_link_can_be_sent_to_an_address_no_member_verified(staff):
     data_request = DataRequestFactory.create()
 
-    with pytest.raises(actions.DataRequestError):
+    with pytest.raises(ActionRefused):
         actions.send_identity_link(request=data_request, actor=staff)
 
 
