@@ -10,7 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from petite.privacy import categories, purposes
+from petite.privacy import areas, categories, purposes
 from petite.privacy.declarations import Erasure, Personal
 
 
@@ -87,6 +87,11 @@ class Member(AbstractUser):
         verbose_name_plural = _("members")
 
     class Privacy:
+        area = areas.ACCOUNT
+        label = _("Your account")
+        description = _(
+            "Your name, e-mail address, password (only as a hash) and the language of our e-mails."
+        )
         subject = ""
         # First and last name and language; e-mail and password have their own pages.
         manage_url = "rights:identity"
@@ -166,6 +171,11 @@ class ConnectionEvent(models.Model):
         verbose_name_plural = _("connection log")
 
     class Privacy:
+        area = areas.SIGNINS
+        label = _("Sign-in history")
+        description = _(
+            "Each attempt to sign in to your account: when, from which device, and roughly where."
+        )
         subject = "member"
         timestamp = "created_at"
         retention = purposes.P8.retention
@@ -213,6 +223,11 @@ class UsageCount(models.Model):
         verbose_name_plural = _("usage counts")
 
     class Privacy:
+        area = areas.SIGNINS
+        label = _("Pages you visited (daily counts)")
+        description = _(
+            "How many times a day you opened each part of the site, with your consent to audience measurement."
+        )
         subject = "member"
         timestamp = "day"
         fields = {

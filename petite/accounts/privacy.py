@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from petite.privacy import categories, purposes
+from petite.privacy import areas, categories, purposes
 from petite.privacy.declarations import Erasure, Personal
 from petite.privacy.registry import register
 
 
 class EmailAddressPrivacy:
+    area = areas.ACCOUNT
+    label = _("E-mail address")
+    description = _("The address you sign in with and where we write to you.")
     subject = "user"
     manage_url = "account_email"
     fields = {
@@ -22,6 +25,9 @@ class EmailAddressPrivacy:
 
 
 class EmailConfirmationPrivacy:
+    area = areas.ACCOUNT
+    label = _("Confirmation links")
+    description = _("The links we sent to check that an e-mail address is yours.")
     subject = "email_address__user"
     fields = {
         "created": Personal(categories.ACCOUNT, ["P4"], Erasure.DELETE),
@@ -32,6 +38,9 @@ class EmailConfirmationPrivacy:
 
 
 class AuthenticatorPrivacy:
+    area = areas.SIGNINS
+    label = _("Two-factor authentication")
+    description = _("Your authenticator app and recovery codes, if you turned them on.")
     subject = "user"
     manage_url = "mfa_index"
     fields = {
@@ -44,6 +53,9 @@ class AuthenticatorPrivacy:
 
 
 class UserSessionPrivacy:
+    area = areas.SIGNINS
+    label = _("Signed-in devices")
+    description = _("The browsers and devices where you are signed in.")
     subject = "user"
     manage_url = "usersessions_list"
     fields = {
@@ -59,6 +71,10 @@ class UserSessionPrivacy:
 class SessionPrivacy:
     """Django's session store: keyed by a random key, tied to a member only through
     the encoded data; erased by ending the member's sessions (UserSession)."""
+
+    area = areas.SIGNINS
+    label = _("Browser sessions")
+    description = _("What keeps you signed in on each browser.")
 
     subject = None
     timestamp = "expire_date"
@@ -80,6 +96,9 @@ _AXES_COMMON = ("user_agent", "ip_address", "username", "http_accept", "path_inf
 
 
 class AccessAttemptPrivacy:
+    area = areas.SIGNINS
+    label = _("Failed sign-in attempts")
+    description = _("Failed attempts to sign in with your address, kept to stop password guessing.")
     subject_email = "username"
     timestamp = "attempt_time"
     retention = purposes.P8.retention
@@ -88,6 +107,9 @@ class AccessAttemptPrivacy:
 
 
 class AccessLogPrivacy:
+    area = areas.SIGNINS
+    label = _("Sign-in security log")
+    description = _("Sign-ins and sign-outs seen by our protection against password guessing.")
     subject_email = "username"
     timestamp = "attempt_time"
     retention = purposes.P8.retention
@@ -96,6 +118,9 @@ class AccessLogPrivacy:
 
 
 class AccessFailureLogPrivacy:
+    area = areas.SIGNINS
+    label = _("Refused sign-ins")
+    description = _("Sign-ins refused after too many failed attempts.")
     subject_email = "username"
     timestamp = "attempt_time"
     retention = purposes.P8.retention

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from petite.privacy import categories
+from petite.privacy import areas, categories
 from petite.privacy.declarations import Erasure, Personal
 
 
@@ -97,6 +97,9 @@ class Comment(models.Model):
         verbose_name_plural = _("comments")
 
     class Privacy:
+        area = areas.COMMENTS
+        label = _("Comments")
+        description = _("What you wrote under articles, under your name.")
         subject = "author"
         manage_url = "comments:mine"
         fields = {
@@ -140,6 +143,9 @@ class PublicCommentNotice(models.Model):
         verbose_name_plural = _("confirmations that comments are public")
 
     class Privacy:
+        area = areas.COMMENTS
+        label = _("Your agreement to comment in public")
+        description = _("When you agreed that your comments and name are public.")
         subject = "member"
         manage_url = "comments:mine"
         fields = {

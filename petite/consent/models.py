@@ -7,7 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from petite.privacy import categories, purposes
+from petite.privacy import areas, categories, purposes
 from petite.privacy.declarations import Erasure, Personal
 
 
@@ -62,6 +62,9 @@ class ConsentRecord(models.Model):
         verbose_name_plural = _("consent records")
 
     class Privacy:
+        area = areas.CHOICES
+        label = _("Cookie choices")
+        description = _("Each choice you made about audience measurement and advertising cookies.")
         subject = "member"
         timestamp = "created_at"
         retention = purposes.Retention(

@@ -7,7 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from petite.privacy import categories
+from petite.privacy import areas, categories
 from petite.privacy.declarations import Erasure, Personal
 
 
@@ -44,6 +44,9 @@ class ContactMessage(models.Model):
         verbose_name_plural = _("contact messages")
 
     class Privacy:
+        area = areas.REQUESTS
+        label = _("Messages to our team")
+        description = _("What you wrote to us through the contact form.")
         subject = "member"
         subject_email = "email"
         timestamp = "created_at"

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from petite.privacy import categories
+from petite.privacy import areas, categories
 from petite.privacy.declarations import Erasure, Personal
 
 
@@ -37,6 +37,9 @@ class AuditEvent(models.Model):
         verbose_name_plural = _("audit events")
 
     class Privacy:
+        area = areas.RECORDS
+        label = _("Record of account actions")
+        description = _("What was done on your account and by whom, kept as proof.")
         subject = "actor"
         timestamp = "created_at"
         fields = {

@@ -1,11 +1,17 @@
 """Declarations for third-party models that the core integrates."""
 
-from petite.privacy import categories
+from django.utils.translation import gettext_lazy as _
+
+from petite.privacy import areas, categories
 from petite.privacy.declarations import Erasure, Personal
 
 
 class LogEntryPrivacy:
     """The Django admin's own history of staff edits."""
+
+    area = areas.RECORDS
+    label = _("Back-office history")
+    description = _("Changes our team made in the back-office, if you are a member of the team.")
 
     subject = "user"
     timestamp = "action_time"

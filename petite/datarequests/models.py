@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from petite.core.fields import EncryptedTextField
-from petite.privacy import categories, purposes
+from petite.privacy import areas, categories, purposes
 from petite.privacy.declarations import Erasure, Personal
 
 # A request and its history are kept as proof that we answered (then purged; an
@@ -86,6 +86,9 @@ class DataRequest(models.Model):
         verbose_name_plural = _("data requests")
 
     class Privacy:
+        area = areas.REQUESTS
+        label = _("Requests about your data")
+        description = _("The requests you made about your data and their deadlines.")
         subject = "member"
         subject_email = "requester_email"
         timestamp = "received_at"
@@ -183,6 +186,9 @@ class DataRequestEvent(models.Model):
         verbose_name_plural = _("data request events")
 
     class Privacy:
+        area = areas.REQUESTS
+        label = _("Steps of your requests")
+        description = _("Each step of your requests: messages, checks and answers.")
         subject = "request__member"
         subject_email = "request__requester_email"
         timestamp = "created_at"

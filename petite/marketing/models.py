@@ -17,7 +17,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from petite.core.models import Delivery
-from petite.privacy import categories, purposes
+from petite.privacy import areas, categories, purposes
 from petite.privacy.declarations import Erasure, Personal
 
 
@@ -105,6 +105,9 @@ class Subscription(models.Model):
         ]
 
     class Privacy:
+        area = areas.EMAILS
+        label = _("Newsletter topics")
+        description = _("The topics you receive by e-mail.")
         subject = "member"
         manage_url = "marketing:preferences"
         fields = {
@@ -151,6 +154,11 @@ class ConsentRecord(models.Model):
         verbose_name_plural = _("choices about newsletters and offers")
 
     class Privacy:
+        area = areas.EMAILS
+        label = _("Your newsletter choices")
+        description = _(
+            "Each time you said yes or no to a newsletter topic, with the words you saw."
+        )
         subject = "member"
         manage_url = "marketing:preferences"
         fields = {
@@ -200,6 +208,9 @@ class Suppression(models.Model):
         verbose_name_plural = _("blocked addresses")
 
     class Privacy:
+        area = areas.EMAILS
+        label = _("Addresses we no longer write to")
+        description = _("Kept so we never send offers to an address that asked us to stop.")
         subject = "member"
         timestamp = "created_at"
         retention = purposes.Retention(
@@ -271,6 +282,9 @@ class Campaign(models.Model):
         permissions = [("send_campaign", _("Can send a campaign to members"))]
 
     class Privacy:
+        area = areas.RECORDS
+        label = _("Newsletters written by you")
+        description = _("Newsletters you prepared, if you are a member of the team.")
         subject = "created_by"
         fields = {
             # The staff member who wrote it; the campaign stays without them.
@@ -319,6 +333,9 @@ class CampaignDelivery(Delivery):
         ]
 
     class Privacy:
+        area = areas.EMAILS
+        label = _("Newsletters sent to you")
+        description = _("Which newsletters and offers we sent you, and when.")
         subject = "member"
         timestamp = "created_at"
         retention = purposes.Retention(

@@ -25,7 +25,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from petite.privacy import categories
+from petite.privacy import areas, categories
 from petite.privacy.declarations import Erasure, Personal
 
 
@@ -79,6 +79,9 @@ class Participant(models.Model):
         verbose_name_plural = _("places in conversations")
 
     class Privacy:
+        area = areas.MESSAGES
+        label = _("Conversations")
+        description = _("The conversations you take part in and when you last read them.")
         subject = "member"
         manage_url = "messaging:inbox"
         fields = {
@@ -136,6 +139,9 @@ class Message(models.Model):
         verbose_name_plural = _("messages")
 
     class Privacy:
+        area = areas.MESSAGES
+        label = _("Messages")
+        description = _("The messages you sent and received.")
         subject = "author"
         shared_with = ["recipient"]
         manage_url = "messaging:inbox"
@@ -184,6 +190,9 @@ class Block(models.Model):
         verbose_name_plural = _("blocked members")
 
     class Privacy:
+        area = areas.MESSAGES
+        label = _("Members you blocked")
+        description = _("Members who can no longer write to you.")
         subject = "blocker"
         manage_url = "messaging:blocked"
         fields = {
@@ -248,6 +257,9 @@ class Report(models.Model):
         verbose_name_plural = _("message reports")
 
     class Privacy:
+        area = areas.MESSAGES
+        label = _("Messages you reported")
+        description = _("Messages you reported to our team, and what we did.")
         subject = "reporter"
         fields = {
             "reason": Personal(categories.MESSAGES, ["P5"], Erasure.DELETE),

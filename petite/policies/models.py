@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from petite.core.models import Delivery
-from petite.privacy import categories
+from petite.privacy import areas, categories
 from petite.privacy.declarations import Erasure, Personal
 
 
@@ -136,6 +136,9 @@ class PolicyNotice(Delivery):
         ]
 
     class Privacy:
+        area = areas.CHOICES
+        label = _("Policy change e-mails")
+        description = _("The e-mails telling you our privacy notice would change.")
         subject = "member"
         fields = {
             "version": Personal(categories.POLICY_NOTICES, ["P1"], Erasure.DELETE),
@@ -175,6 +178,9 @@ class PolicyAcknowledgement(models.Model):
         ]
 
     class Privacy:
+        area = areas.CHOICES
+        label = _("Policy versions you read")
+        description = _("When you acknowledged a new version of our privacy notice.")
         subject = "member"
         fields = {
             "version": Personal(categories.POLICY_NOTICES, ["P1"], Erasure.DELETE),

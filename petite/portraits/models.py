@@ -7,7 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from petite.core.fields import EncryptedTextField
-from petite.privacy import categories
+from petite.privacy import areas, categories
 from petite.privacy.declarations import Erasure, Personal
 
 from .countries import validate_country
@@ -60,6 +60,11 @@ class Portrait(models.Model):
         verbose_name_plural = _("Portraits")
 
     class Privacy:
+        area = areas.PORTRAIT
+        label = _("Your Portrait")
+        description = _(
+            "Your public profile: the name shown, what you say about yourself, where you live if you say so."
+        )
         subject = "member"
         manage_url = "portraits:edit"
         fields = {

@@ -32,6 +32,7 @@ from django.db.models import Q, QuerySet
 from django.utils.functional import Promise
 
 from . import purposes as purposes_module
+from .areas import Area
 from .categories import Category
 from .purposes import Purpose, Retention
 
@@ -83,6 +84,10 @@ class Declaration:
     # their copy of their data (Art. 15) includes the row, but it stays the
     # subject's data, so erasing a recipient does not touch it.
     shared_with: tuple[str, ...] = ()
+    # What a member reads: a name and one sentence (EN+FR), and the "Your data" area.
+    member_label: Promise | None = None
+    member_description: Promise | None = None
+    area: Area | None = None
     errors: list[str] = field(default_factory=list)
 
     @classmethod
@@ -98,6 +103,9 @@ class Declaration:
             note=getattr(spec, "note", None),
             manage_url=getattr(spec, "manage_url", None),
             shared_with=tuple(getattr(spec, "shared_with", ())),
+            member_label=getattr(spec, "label", None),
+            member_description=getattr(spec, "description", None),
+            area=getattr(spec, "area", None),
         )
 
     @property
@@ -106,6 +114,9 @@ class Declaration:
 
     @property
     def verbose_name(self) -> Any:
+        """The name members read (export, notice, "Your data", delete page, receipts)."""
+        if self.member_label is not None:
+            return self.member_label
         return self.model._meta.verbose_name_plural
 
     @cached_property

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from . import categories, purposes
+from . import areas, categories, purposes
 from .declarations import Erasure, Personal
 
 
@@ -54,6 +54,9 @@ class ErasureReceipt(models.Model):
         verbose_name_plural = _("erasure receipts")
 
     class Privacy:
+        area = areas.RECORDS
+        label = _("Erasures you carried out")
+        description = _("Proof of the erasures you carried out, if you are a member of the team.")
         subject = "requested_by_staff"
         timestamp = "started_at"
         retention = purposes.Retention(
@@ -112,6 +115,9 @@ class Disclosure(models.Model):
         verbose_name_plural = _("disclosures")
 
     class Privacy:
+        area = areas.CHOICES
+        label = _("Who received your data")
+        description = _("Each time your data left the platform: to whom, why, and what.")
         subject = "member"
         fields = {
             "member": Personal(categories.DISCLOSURES, ["P1"], Erasure.DELETE),

@@ -12,7 +12,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from petite.privacy import categories
+from petite.privacy import areas, categories
 from petite.privacy.declarations import Erasure, Personal
 
 
@@ -93,6 +93,9 @@ class DataExport(models.Model):
         verbose_name_plural = _("data exports")
 
     class Privacy:
+        area = areas.REQUESTS
+        label = _("Copies of your data")
+        description = _("The copies of your data you asked for, until they expire.")
         subject = "member"
         timestamp = "created_at"
         fields = {

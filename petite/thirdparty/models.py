@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from oauth2_provider.models import AbstractApplication
 
-from petite.privacy import categories
+from petite.privacy import areas, categories
 from petite.privacy.declarations import Erasure, Personal
 
 
@@ -77,6 +77,9 @@ class Application(AbstractApplication):
         ordering = ["name"]
 
     class Privacy:
+        area = areas.APPS
+        label = _("Apps you registered")
+        description = _("Apps you registered as a developer.")
         # Apps belong to their owner, not to a member. django-oauth-toolkit's ``user``
         # (who registered it) is never set by the back-office; should it be, erasing
         # that member unlinks the app rather than deleting it under everyone's feet.
@@ -163,6 +166,9 @@ class Authorisation(models.Model):
         ]
 
     class Privacy:
+        area = areas.APPS
+        label = _("Authorised apps")
+        description = _("Apps you allowed to read some of your data, and what they may read.")
         subject = "member"
         manage_url = "thirdparty:index"
         fields = {

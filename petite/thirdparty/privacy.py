@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from petite.privacy import categories
+from petite.privacy import areas, categories
 from petite.privacy.declarations import Erasure, Personal
 from petite.privacy.registry import register
 
@@ -32,6 +32,10 @@ def _secrets(*names: str) -> dict[str, Personal]:
 
 class GrantPrivacy:
     """An authorisation code: lives a minute, until the app exchanges it for tokens."""
+
+    area = areas.APPS
+    label = _("App permission codes")
+    description = _("One-time codes given to an app when you said yes.")
 
     subject = "user"
     manage_url = "thirdparty:index"
@@ -54,6 +58,9 @@ class GrantPrivacy:
 
 
 class AccessTokenPrivacy:
+    area = areas.APPS
+    label = _("App access keys")
+    description = _("Keys that let an app you authorised read your data for a short time.")
     subject = "user"
     manage_url = "thirdparty:index"
     note = _NOTE
@@ -65,6 +72,9 @@ class AccessTokenPrivacy:
 
 
 class RefreshTokenPrivacy:
+    area = areas.APPS
+    label = _("App renewal keys")
+    description = _("Keys that let an app you authorised renew its access.")
     subject = "user"
     manage_url = "thirdparty:index"
     note = _NOTE
@@ -78,6 +88,10 @@ class RefreshTokenPrivacy:
 class IDTokenPrivacy:
     """The record of an OpenID Connect ID token (the signed token itself is not kept)."""
 
+    area = areas.APPS
+    label = _("App sign-in proofs")
+    description = _("Proof given to an app that you signed in with us.")
+
     subject = "user"
     manage_url = "thirdparty:index"
     note = _NOTE
@@ -87,6 +101,10 @@ class IDTokenPrivacy:
 
 class DeviceGrantPrivacy:
     """The device flow is not offered (authorisation code only): the table stays empty."""
+
+    area = areas.APPS
+    label = _("App sign-ins from other devices")
+    description = _("Codes an app on another device used to ask for your permission.")
 
     subject = "user"
     fields = {

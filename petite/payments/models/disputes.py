@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from petite.core.models import ScannedFile
-from petite.privacy import categories
+from petite.privacy import areas, categories
 from petite.privacy.declarations import Erasure, Personal
 
 from .common import LEGAL_CLAIMS_REASON, LEGAL_CLAIMS_RETENTION, WITH_ITS_CASE, format_amount
@@ -90,6 +90,9 @@ class Dispute(models.Model):
         verbose_name_plural = _("disputes")
 
     class Privacy:
+        area = areas.ORDERS
+        label = _("Disputes")
+        description = _("Payments you disputed, and how they ended.")
         subject = "member"
         timestamp = "closed_at"
         retention = LEGAL_CLAIMS_RETENTION
@@ -170,6 +173,9 @@ class DisputeEvent(models.Model):
         verbose_name_plural = _("dispute events")
 
     class Privacy:
+        area = areas.ORDERS
+        label = _("Dispute messages")
+        description = _("What was said and done in your disputes.")
         subject = "dispute__member"
         retention = WITH_ITS_CASE
         fields = {
@@ -226,6 +232,9 @@ class DisputeEvidence(ScannedFile):
         verbose_name_plural = _("dispute evidence")
 
     class Privacy:
+        area = areas.ORDERS
+        label = _("Dispute documents")
+        description = _("Files you sent us for a dispute.")
         subject = "dispute__member"
         retention = WITH_ITS_CASE
         fields = {

@@ -10,7 +10,7 @@ from django.db import models
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from petite.privacy import categories
+from petite.privacy import areas, categories
 from petite.privacy.declarations import Erasure, Personal
 
 from .common import CURRENCY, _order_reference, format_amount
@@ -109,6 +109,9 @@ class Order(models.Model):
         verbose_name_plural = _("orders")
 
     class Privacy:
+        area = areas.ORDERS
+        label = _("Orders")
+        description = _("What you ordered, the price and how you paid.")
         subject = "member"
         manage_url = "payments:orders"
         fields = {

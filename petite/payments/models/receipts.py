@@ -10,7 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from petite.privacy import categories
+from petite.privacy import areas, categories
 from petite.privacy.declarations import Erasure, Personal
 
 from .common import ACCOUNTING_REASON, ACCOUNTING_RETENTION, CURRENCY, format_amount
@@ -79,6 +79,9 @@ class Receipt(models.Model):
         verbose_name_plural = _("receipts")
 
     class Privacy:
+        area = areas.ORDERS
+        label = _("Receipts")
+        description = _("Receipts for your payments, which the law makes us keep.")
         subject = "member"
         timestamp = "issued_at"
         retention = ACCOUNTING_RETENTION
@@ -181,6 +184,9 @@ class Refund(models.Model):
         verbose_name_plural = _("refunds")
 
     class Privacy:
+        area = areas.ORDERS
+        label = _("Refunds")
+        description = _("Money we paid back to you.")
         subject = "receipt__member"
         timestamp = "created_at"
         retention = ACCOUNTING_RETENTION
