@@ -135,5 +135,9 @@ def test_the_account_deletion_page_says_the_block_is_kept_and_why(alice, passwor
 
     kept = {k.name: k for k in kept_by_law()}
 
-    assert "blocked addresses" in kept
-    assert "only a keyed fingerprint of the address is kept" in kept["blocked addresses"].reasons[0]
+    # Named as members read it (the declaration's label), not by its model name.
+    assert "Addresses we no longer write to" in kept
+    assert (
+        "only a keyed fingerprint of the address is kept"
+        in kept["Addresses we no longer write to"].reasons[0]
+    )
