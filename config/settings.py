@@ -333,6 +333,10 @@ ANYMAIL = {
 PETITE_DATA_REQUEST_QUARANTINE_DIR = Path(
     env("PETITE_DATA_REQUEST_QUARANTINE_DIR", str(VAR_DIR / "quarantine" / "data-requests"))
 )
+# Days a quarantined message is kept before the retention engine deletes it.
+PETITE_DATA_REQUEST_QUARANTINE_RETENTION_DAYS = env_int(
+    "PETITE_DATA_REQUEST_QUARANTINE_RETENTION_DAYS", 30
+)
 
 # --- Policy versions and the 15-day notice (E1-E4) --------------------------------
 # Days between the last notice e-mail of a new version and its effective date. The

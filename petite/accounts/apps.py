@@ -10,9 +10,10 @@ class AccountsConfig(AppConfig):
         from petite.privacy import fulfilment
 
         from . import actions, receivers
-        from .privacy import register_third_party_models
+        from .privacy import register_stores, register_third_party_models
 
         register_third_party_models()
+        register_stores()
         receivers.connect()
         register_settings_pages()
         # The data-request desk closes accounts through the privacy core.

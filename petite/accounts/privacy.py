@@ -3,9 +3,14 @@
 
 from __future__ import annotations
 
+from importlib import import_module
+from typing import Any
+
+from allauth.usersessions.models import UserSession
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from petite.privacy import areas, categories, purposes
+from petite.privacy import areas, categories, purposes, stores
 from petite.privacy.declarations import Erasure, Personal
 from petite.privacy.registry import register
 
@@ -143,3 +148,31 @@ def register_third_party_models() -> None:
     register(AccessAttempt, AccessAttemptPrivacy)
     register(AccessLog, AccessLogPrivacy)
     register(AccessFailureLog, AccessFailureLogPrivacy)
+
+
+def end_allauth_sessions(member: Any) -> int:
+    """End every session of ``member``; returns how many.
+
+    Django keeps no index of sessions by user; allauth's session list does, and every
+    sign-in is recorded there. The list's own rows are erased as a declared model.
+    """
+    keys = list(UserSession.objects.filter(user_id=member.pk).values_list("session_key", flat=True))
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    for key in keys:
+        store().delete(key)
+    return len(keys)
+
+
+def register_stores() -> None:
+    """The sign-in cookie and how to end a member's sessions (privacy.stores)."""
+    stores.cookie(
+        stores.Cookie(
+            name=settings.SESSION_COOKIE_NAME,
+            purpose="P4",
+            label=_("Signed-in session"),
+            description=_("Keeps you signed in from page to page; deleted when you sign out."),
+            max_age_days=settings.SESSION_COOKIE_AGE // 86400,
+            http_only=settings.SESSION_COOKIE_HTTPONLY,
+        )
+    )
+    stores.session_terminator(end_allauth_sessions)

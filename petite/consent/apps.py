@@ -12,7 +12,7 @@ class ConsentConfig(AppConfig):
         from petite.core import navigation
         from petite.privacy import consent
 
-        from . import selectors
+        from . import cookies, selectors
 
         navigation.settings_page(
             section=navigation.PRIVACY,
@@ -21,5 +21,6 @@ class ConsentConfig(AppConfig):
             order=20,
         )
 
+        cookies.declare()
         consent.provide("audience", selectors.audience_consent)
         consent.provide("ads", selectors.ads_consent)

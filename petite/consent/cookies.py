@@ -17,7 +17,6 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.conf import settings
-from django.contrib.messages.storage.cookie import CookieStorage
 from django.core import signing
 from django.http import HttpRequest, HttpResponseBase
 from django.utils import timezone
@@ -25,6 +24,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from petite.privacy import stores
 from petite.privacy.purposes import describe_days
 
 from .choices import CATEGORIES
@@ -137,44 +137,38 @@ def remember(request: HttpRequest, response: HttpResponseBase, choice: Choice) -
 @dataclass(frozen=True)
 class NecessaryCookie:
     name: str
-    purpose: Promise
+    purpose: Promise | str
     lifetime: str
 
 
-def _lifetime(seconds: int | None) -> str:
-    if not seconds:
+def _lifetime(days: int | None) -> str:
+    if not days:
         return str(_("until you close your browser"))
-    return describe_days(max(1, round(seconds / 86400)))
+    return describe_days(days)
+
+
+def declare() -> None:
+    """This app's own cookie, declared to the privacy core (from ``ready()``)."""
+    stores.cookie(
+        stores.Cookie(
+            name=settings.PETITE_CONSENT_COOKIE_NAME,
+            purpose="P1",
+            label=_("Your cookie choice"),
+            description=_(
+                "Remembers your choice about cookies, so that we do not ask on every page."
+            ),
+            max_age_days_setting="PETITE_CONSENT_MAX_AGE_DAYS",
+        )
+    )
 
 
 def necessary_cookies() -> list[NecessaryCookie]:
-    """Every cookie the Platform may set: all strictly necessary, none needing consent."""
+    """Every cookie the Platform may set without asking, as declared to the privacy
+    core by the apps that set them (privacy.stores): today, all of them."""
     return [
-        NecessaryCookie(
-            settings.SESSION_COOKIE_NAME,
-            _("Keeps you signed in from page to page; deleted when you sign out."),
-            _lifetime(settings.SESSION_COOKIE_AGE),
-        ),
-        NecessaryCookie(
-            settings.CSRF_COOKIE_NAME,
-            _("Protects our forms against forgery by other sites."),
-            _lifetime(settings.CSRF_COOKIE_AGE),
-        ),
-        NecessaryCookie(
-            settings.LANGUAGE_COOKIE_NAME,
-            _("Remembers the language you picked, if you picked one."),
-            _lifetime(settings.LANGUAGE_COOKIE_AGE),
-        ),
-        NecessaryCookie(
-            settings.PETITE_CONSENT_COOKIE_NAME,
-            _("Remembers your choice about cookies, so that we do not ask on every page."),
-            _lifetime(settings.PETITE_CONSENT_MAX_AGE_DAYS * 86400),
-        ),
-        NecessaryCookie(
-            CookieStorage.cookie_name,
-            _("Carries a confirmation message to the next page, then disappears."),
-            _lifetime(None),
-        ),
+        NecessaryCookie(cookie.name, cookie.description, _lifetime(cookie.days))
+        for cookie in stores.cookies()
+        if cookie.consent is None
     ]
 
 

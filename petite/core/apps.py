@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core import checks
 from django.utils.translation import gettext_lazy as _
 
 
@@ -7,18 +8,10 @@ class CoreConfig(AppConfig):
     verbose_name = _("Platform")
 
     def ready(self) -> None:
-        from django.core import checks
-
+        # Imported here: audit imports core's models, which cannot be imported
+        # before the app registry is ready (when this module is loaded).
         from .audit import check_events
         from .deferred import check_follow_ups
 
         checks.register(check_follow_ups, "core")
         checks.register(check_events, "core")
-
-        from django.contrib.admin.models import LogEntry
-
-        from petite.privacy.registry import register
-
-        from .privacy import LogEntryPrivacy
-
-        register(LogEntry, LogEntryPrivacy)

@@ -7,9 +7,6 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from petite.privacy import areas, categories
-from petite.privacy.declarations import Erasure, Personal
-
 
 class AuditEvent(models.Model):
     """Something a person (or the platform itself) did that must be accountable.
@@ -36,17 +33,7 @@ class AuditEvent(models.Model):
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
 
-    class Privacy:
-        area = areas.RECORDS
-        label = _("Record of account actions")
-        description = _("What was done on your account and by whom, kept as proof.")
-        subject = "actor"
-        timestamp = "created_at"
-        fields = {
-            # The trail outlives the actor's account, without saying who it was.
-            "actor": Personal(categories.ACTIVITY_RECORDS, ["P8"], Erasure.BLANK),
-        }
-        technical = ["id", "action", "target_type", "target_id", "data", "created_at"]
+    # Its personal data is declared by petite.privacy.platform: core names no layer above it.
 
     def __str__(self) -> str:
         return f"{self.action} {self.target_type}:{self.target_id}"

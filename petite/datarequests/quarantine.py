@@ -7,16 +7,24 @@ with ``manage.py receive_data_request_email < FILE`` (or enter the request in
 the back-office) and delete it.
 
 The folder is ``settings.PETITE_DATA_REQUEST_QUARANTINE_DIR`` when set, else
-``var/quarantine/data-requests``.
+``var/quarantine/data-requests``. It is a file store declared to the privacy core
+(see ``apps.py``): searched by the erasure scan, purged after
+``PETITE_DATA_REQUEST_QUARANTINE_RETENTION_DAYS`` (30 by default), exported to
+and erased with the member whose address sent a message, and published.
 """
 
 from __future__ import annotations
 
 import os
 import uuid
+from email import policy
+from email.parser import BytesParser
+from email.utils import parseaddr
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
+from django.core.files.storage import FileSystemStorage, Storage
 from django.utils import timezone
 
 from petite.core import malware
@@ -64,3 +72,35 @@ def count() -> int:
     if not folder.is_dir():
         return 0
     return sum(1 for _ in folder.glob(f"*{SUFFIX}"))
+
+
+def storage() -> Storage:
+    """The quarantine as a storage, for the privacy core's file-store engines."""
+    return FileSystemStorage(location=directory())
+
+
+def sender(path: Path) -> str:
+    """The address a quarantined message says it is from ("" when it has none)."""
+    try:
+        with path.open("rb") as file:
+            headers = BytesParser(policy=policy.default).parse(file, headersonly=True)
+        return parseaddr(str(headers.get("From", "")))[1].lower()
+    except (OSError, ValueError, TypeError):
+        return ""
+
+
+def messages_from(member: Any) -> list[str]:
+    """Names (in the quarantine) of the messages sent from the member's address, with
+    their reasons: whose a message is, when it can be known."""
+    email = str(getattr(member, "email", "") or "").lower()
+    folder = directory()
+    if not email or not folder.is_dir():
+        return []
+    found = []
+    for path in sorted(folder.glob(f"*{SUFFIX}")):
+        if sender(path) == email:
+            found.append(path.name)
+            reason = path.with_name(path.name.removesuffix(SUFFIX) + ".reason.txt")
+            if reason.is_file():
+                found.append(reason.name)
+    return found

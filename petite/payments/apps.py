@@ -1,13 +1,30 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from petite.core import malware
+from petite.privacy import stores
+
 
 class PaymentsConfig(AppConfig):
     name = "petite.payments"
     verbose_name = _("Payments")
 
     def ready(self) -> None:
-        from petite.core import malware
-
         # Evidence files are rescanned when clamd's signatures change (P8).
         malware.stored_files("payments.DisputeEvidence", "file")
+        stores.file_store(
+            stores.FileStore(
+                key="payments.evidence",
+                label=_("Evidence in payment disputes"),
+                description=_(
+                    "Documents our team adds to a payment dispute, such as proof of delivery."
+                ),
+                storage="default",
+                prefix="payments/evidence/",
+                purposes=("P9",),
+                category="disputes",  # privacy.categories.DISPUTES
+                # Each file is named by its DisputeEvidence row: the row's declaration
+                # rules its retention, export and erasure.
+                exported=False,
+            )
+        )

@@ -7,4 +7,9 @@ class PrivacyConfig(AppConfig):
     verbose_name = _("Privacy")
 
     def ready(self) -> None:
-        from . import checks  # noqa: F401  (registers the system checks)
+        # Imported here: platform imports models, which cannot be imported before
+        # the app registry is ready (when this module is loaded); importing checks
+        # registers the system checks.
+        from . import checks, platform  # noqa: F401
+
+        platform.register()

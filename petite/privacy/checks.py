@@ -8,6 +8,7 @@ privacy.E005  a declaration names a field the model does not have
 privacy.E006  the subject path does not lead to the member
 privacy.E007  a fixed retention period without a date or date-time timestamp field
 privacy.E008  a field kept under legal retention without a reason
+privacy.E009  a declared cookie or file store names an unknown purpose or category
 """
 
 from __future__ import annotations
@@ -20,8 +21,8 @@ from django.core import checks
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 
-from . import registry
-from .categories import Category
+from . import registry, stores
+from .categories import CATEGORIES, Category
 from .declarations import Declaration, Erasure, Personal
 from .purposes import PURPOSES
 
@@ -167,3 +168,28 @@ def _leads_to_member(model: type[models.Model], path: str) -> bool:
             return False
         current = field.related_model
     return registry.is_member_model(current)
+
+
+@checks.register("privacy")
+def check_stores(
+    app_configs: Sequence[Any] | None = None, **kwargs: Any
+) -> list[checks.CheckMessage]:
+    """Cookies and file stores (privacy.stores) name real purposes and categories."""
+    errors: list[checks.CheckMessage] = []
+    declared: list[tuple[str, Iterable[str], str]] = [
+        (f"cookie {c.name}", [c.purpose], "") for c in stores.cookies()
+    ]
+    declared += [(f"file store {s.key}", s.purposes, s.category) for s in stores.file_stores()]
+    for what, purpose_ids, category in declared:
+        unknown = [p for p in purpose_ids if p not in PURPOSES]
+        if category and category not in CATEGORIES:
+            unknown.append(category)
+        if unknown:
+            errors.append(
+                checks.Error(
+                    f"The {what} names an unknown purpose or category: {', '.join(unknown)}.",
+                    hint="Use a purpose of privacy.purposes and a category key of privacy.categories.",
+                    id="privacy.E009",
+                )
+            )
+    return errors

@@ -33,10 +33,8 @@ import logging
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from importlib import import_module
 from typing import Any
 
-from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.files.storage import Storage
@@ -47,7 +45,7 @@ from django.utils import timezone, translation
 
 from petite.core import audit
 
-from . import registry, scan
+from . import registry, scan, stores
 from .declarations import Declaration, Erasure
 from .models import ErasureReceipt
 
@@ -167,7 +165,9 @@ def _erase(
         if not plan.declaration.deletes_rows:
             plan.pks = list(plan.rows(member).values_list("pk", flat=True))
 
-    ended = end_sessions(member)
+    files.extend(_store_files(member))
+    # Every app that keeps sessions declared how to end a member's (privacy.stores).
+    ended = stores.end_sessions(member)
     if ended:
         # Django's session store, whatever its engine: counted with the session model.
         outcome.setdefault(SESSION_LABEL, _empty_counts())["deleted"] += ended
@@ -300,23 +300,6 @@ def _anonymous_value(model_field: Any, pseudonym: str) -> Any:
 # --- Sessions and files -----------------------------------------------------------
 
 
-def end_sessions(member: models.Model) -> int:
-    """End every session of ``member``; returns how many.
-
-    Django keeps no index of sessions by user; allauth's session list does, and every
-    sign-in is recorded there. The list's own rows are erased as a declared model.
-    """
-    if not apps.is_installed("allauth.usersessions"):
-        return 0
-    from allauth.usersessions.models import UserSession
-
-    keys = list(UserSession.objects.filter(user_id=member.pk).values_list("session_key", flat=True))
-    store = import_module(settings.SESSION_ENGINE).SessionStore
-    for key in keys:
-        store().delete(key)
-    return len(keys)
-
-
 def _stored_files(plan: _Plan, member: models.Model) -> list[tuple[Storage, str]]:
     """The files that the member's rows of this model point to and that go with them."""
     file_fields = [
@@ -338,6 +321,11 @@ def _stored_files(plan: _Plan, member: models.Model) -> list[tuple[Storage, str]
             if name:
                 found.append((file_field.storage, name))
     return found
+
+
+def _store_files(member: models.Model) -> list[tuple[Storage, str]]:
+    """The member's files in the declared file stores that know whose files are whose."""
+    return [(stores.storage_of(store), name) for store, name in stores.owned_files(member)]
 
 
 def _delete_files(files: list[tuple[Storage, str]]) -> None:

@@ -6,6 +6,10 @@ loses its rows older than that period. Rows go in batches of primary keys,
 each batch in its own transaction: a crash or a restart loses no work, and the
 next run simply carries on with what is left. Adding a model with such a
 declaration makes it purged with no change here.
+
+Files too: every file store declared to :mod:`petite.privacy.stores` with a
+retention of its own loses its files older than that (by their modification
+time), counted under ``"files:<store key>"``.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from django.utils import timezone
 
 from petite.core import audit
 
-from . import registry
+from . import registry, stores
 from .declarations import Declaration
 
 BATCH_SIZE = 1000
@@ -83,6 +87,7 @@ def purge_expired(
             counts[expiry.label] += expiry.expired().count()
         else:
             counts.update(_delete_in_batches(expiry.expired(), batch_size))
+    counts.update(_purge_files(now or timezone.now(), dry_run=dry_run))
     result = dict(sorted(counts.items()))
     if not dry_run:
         # Counts only: the audit trail never repeats the personal data it removed.
@@ -107,3 +112,19 @@ def _delete_in_batches(expired: QuerySet[Any], batch_size: int) -> Counter[str]:
 def _delete_batch(model: type[models.Model], pks: list[Any]) -> dict[str, int]:
     _total, per_model = model._base_manager.filter(pk__in=pks).delete()
     return per_model
+
+
+def _purge_files(now: datetime, *, dry_run: bool) -> Counter[str]:
+    deleted: Counter[str] = Counter()
+    for store in stores.file_stores():
+        if store.days is None:
+            continue
+        label = f"files:{store.key}"
+        deleted[label] += 0
+        expired = stores.expired_files(store, now)
+        if not dry_run:
+            storage = stores.storage_of(store)
+            for name in expired:
+                storage.delete(name)
+        deleted[label] += len(expired)
+    return deleted

@@ -25,7 +25,8 @@ checked, so their cost follows the size of those tables, not the member's data;
 the receipt says how many values were decrypted. A value no key opens is reported,
 since the scan cannot say what it holds.
 
-Stored files under ``MEDIA_ROOT`` and ``PETITE_EXPORT_DIR`` (local storage only):
+Stored files of every file store declared to :mod:`petite.privacy.stores` with
+``scanned`` (local storage only; a store inside another one's folder is walked once):
 every file name; the contents of text-like files (``.txt``, ``.json``, ``.html``,
 ``.csv``...) up to 1 MiB; inside ZIP archives, every member's name and the contents
 of text-like members up to 1 MiB. Images, PDFs and other binary formats are not
@@ -55,7 +56,6 @@ from typing import Any
 
 from cryptography.fernet import InvalidToken
 from django.apps import apps
-from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.db.models import ExpressionWrapper, F, Q, TextField
 from django.utils import translation
@@ -63,7 +63,7 @@ from django.utils import translation
 from petite.core import crypto
 from petite.core.fields import EncryptedTextField
 
-from . import categories, registry
+from . import categories, registry, stores
 from .declarations import Declaration, Erasure
 
 IDENTIFYING_CATEGORIES = frozenset(
@@ -74,7 +74,9 @@ MAX_TEXT_BYTES = 1024 * 1024
 TEXT_SUFFIXES = frozenset(
     {".txt", ".json", ".html", ".htm", ".csv", ".md", ".xml", ".eml", ".vcf", ".ics", ".log"}
 )
-FILE_ROOTS = (("media", "MEDIA_ROOT"), ("exports", "PETITE_EXPORT_DIR"))
+# How a receipt names the default storage's root (Django's MEDIA_ROOT); any other
+# storage is named by its alias.
+ROOT_NAMES = {"default": "media"}
 MASK = "[…]"
 DECRYPT_CHUNK = 2000
 
@@ -252,10 +254,8 @@ def verify(identifiers: Identifiers) -> dict[str, Any]:
         scanned_tables.add(model._meta.db_table)
         _scan_model(model, identifiers, pattern, kept, report)
     _scan_other_tables(scanned_tables, identifiers, pattern, report)
-    for root_name, setting in FILE_ROOTS:
-        root = getattr(settings, setting, None)
-        if root:
-            _scan_files(root_name, Path(root), identifiers, pattern, report)
+    for root_name, root, folder in _file_folders():
+        _scan_files(root_name, root, folder, identifiers, pattern, report)
     return {
         "clean": not report.findings,
         "identifiers": identifiers.summary(),
@@ -423,16 +423,37 @@ def _walk(root: Path) -> Iterable[Path]:
             yield Path(directory) / name
 
 
+def _file_folders() -> list[tuple[str, Path, Path]]:
+    """(receipt name, storage root, folder) of each declared, scanned store, each
+    folder once: a store whose folder lies inside another's is walked with it."""
+    found: list[tuple[str, Path, Path]] = []
+    for store in stores.file_stores():
+        folder = stores.local_folder(store) if store.scanned else None
+        if folder is not None:
+            root = Path(stores.storage_of(store).path(""))
+            found.append((ROOT_NAMES.get(store.storage, store.storage), root, folder))
+    folders = {folder for _name, _root, folder in found}
+    return sorted(
+        {
+            entry
+            for entry in found
+            if not any(other != entry[2] and other in entry[2].parents for other in folders)
+        },
+        key=lambda entry: (entry[0], str(entry[2])),
+    )
+
+
 def _scan_files(
     root_name: str,
     root: Path,
+    folder: Path,
     identifiers: Identifiers,
     pattern: re.Pattern[str] | None,
     report: _Report,
 ) -> None:
-    if not root.is_dir():
+    if not folder.is_dir():
         return
-    for path in _walk(root):
+    for path in _walk(folder):
         if path.is_symlink() or not path.is_file():
             continue
         report.files += 1

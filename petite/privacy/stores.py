@@ -26,10 +26,15 @@ Nothing here knows an app by name: apps register, engines iterate.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import datetime as dt
+import os
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
+from django.core.files.storage import Storage, storages
 from django.utils.functional import Promise
 
 
@@ -46,9 +51,19 @@ class Cookie:
     consent: str | None = None
     # None: until the browser closes.
     max_age_days: int | None = None
-    # The settings name that holds the cookie's real name, when it is configurable
-    # (SESSION_COOKIE_NAME); read at declaration time by the declaring app.
+    # The settings name that holds the lifetime in days, when it is configurable
+    # (read at each use: tests change it). A configurable *name* (SESSION_COOKIE_NAME)
+    # is read by the declaring app when it declares the cookie.
+    max_age_days_setting: str | None = None
     http_only: bool = True
+
+    @property
+    def days(self) -> int | None:
+        if self.max_age_days_setting:
+            value = getattr(settings, self.max_age_days_setting, None)
+            if value is not None:
+                return int(value)
+        return self.max_age_days
 
 
 @dataclass(frozen=True)
@@ -59,8 +74,9 @@ class FileStore:
     label: Promise | str
     description: Promise | str
     purposes: tuple[str, ...]
-    # A STORAGES alias ("default", "exports"…) and the prefix under which this store
-    # writes, so the scan and retention look only there.
+    # A STORAGES alias ("default"…) or a name given to :func:`storage` by the app that
+    # owns a storage of its own ("exports", "quarantine"), and the prefix under which
+    # this store writes, so the scan and retention look only there.
     storage: str = "default"
     prefix: str = ""
     # The category key (privacy.categories) of what the files hold.
@@ -77,12 +93,22 @@ class FileStore:
     # Whether the erasure scan searches these files for an erased member's identifiers.
     scanned: bool = True
 
+    @property
+    def days(self) -> int | None:
+        """The retention in days, read from its setting each time (tests change it)."""
+        if self.retention_days_setting:
+            value = getattr(settings, self.retention_days_setting, None)
+            if value is not None:
+                return int(value)
+        return self.retention_days
+
 
 SessionTerminator = Callable[[Any], int]
 
 _cookies: dict[str, Cookie] = {}
 _file_stores: dict[str, FileStore] = {}
 _terminators: list[SessionTerminator] = []
+_storages: dict[str, Callable[[], Storage]] = {}
 
 
 def cookie(declared: Cookie) -> Cookie:
@@ -93,6 +119,13 @@ def cookie(declared: Cookie) -> Cookie:
 def file_store(declared: FileStore) -> FileStore:
     _file_stores[declared.key] = declared
     return declared
+
+
+def storage(name: str, factory: Callable[[], Storage]) -> None:
+    """Name a storage that is not in ``settings.STORAGES`` (an app's own folder), so
+    file stores can say ``storage=name``. ``factory`` is called at each use: the
+    folder may come from a setting that tests change."""
+    _storages[name] = factory
 
 
 def session_terminator(terminator: SessionTerminator) -> SessionTerminator:
@@ -122,3 +155,53 @@ def session_terminators() -> list[SessionTerminator]:
 def end_sessions(member: Any) -> int:
     """End every session of ``member`` through every declared terminator."""
     return sum(terminator(member) for terminator in _terminators)
+
+
+# --- Files of the declared stores ---------------------------------------------------
+
+
+def storage_of(store: FileStore) -> Storage:
+    if store.storage in _storages:
+        return _storages[store.storage]()
+    return storages[store.storage]
+
+
+def local_folder(store: FileStore) -> Path | None:
+    """The store's folder on this machine, or None for a remote storage."""
+    try:
+        return Path(storage_of(store).path(store.prefix))
+    except NotImplementedError:
+        return None
+
+
+def files(store: FileStore) -> Iterator[str]:
+    """The names (relative to the storage) of every file of the store."""
+    folder = local_folder(store)
+    if folder is None or not folder.is_dir():
+        return
+    root = Path(storage_of(store).path(""))
+    for directory, _dirs, names in os.walk(folder):
+        for name in sorted(names):
+            path = Path(directory) / name
+            if path.is_file() and not path.is_symlink():
+                yield path.relative_to(root).as_posix()
+
+
+def expired_files(store: FileStore, now: dt.datetime) -> list[str]:
+    """The store's files older than its retention; none when it has no retention of its own."""
+    days = store.days
+    if days is None:
+        return []
+    cutoff = now - dt.timedelta(days=days)
+    target = storage_of(store)
+    return [name for name in files(store) if target.get_modified_time(name) < cutoff]
+
+
+def owned_files(member: Any, *, exported_only: bool = False) -> list[tuple[FileStore, str]]:
+    """(store, name) of every file the stores that know their owners attribute to ``member``."""
+    found: list[tuple[FileStore, str]] = []
+    for store in file_stores():
+        if store.owned_by is None or (exported_only and not store.exported):
+            continue
+        found.extend((store, name) for name in store.owned_by(member))
+    return found
