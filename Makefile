@@ -23,9 +23,12 @@ run: sync clamav
 	@$(MANAGE) demo_data
 	@bin/run-platform $(HOST) $(PORT)
 
+# Layers, app independence and no import cycle: docs/adr/0016-layers-and-allowlist.md.
 lint: sync
 	$(UV) run --frozen ruff check .
 	$(UV) run --frozen ruff format --check .
+	$(UV) run --frozen lint-imports
+	$(UV) run --frozen bin/import-cycles
 
 typecheck: sync
 	$(UV) run --frozen mypy .

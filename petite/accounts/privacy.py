@@ -176,3 +176,5 @@ def register_stores() -> None:
         )
     )
     stores.session_terminator(end_allauth_sessions)
+    # The page the privacy notice links to (privacy names no app's URL).
+    stores.page(stores.ACCOUNT, "accounts:security")

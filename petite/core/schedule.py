@@ -17,6 +17,8 @@ from django.tasks import Task
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 
+from .models import ScheduledRun
+
 
 @dataclass(frozen=True)
 class Periodic:
@@ -49,8 +51,6 @@ def periodic_tasks() -> list[Periodic]:
 
 def enqueue_due(now: datetime | None = None) -> list[str]:
     """Enqueue every periodic task whose interval has passed; return their names."""
-    from .models import ScheduledRun
-
     now = now or timezone.now()
     enqueued = []
     for periodic in periodic_tasks():

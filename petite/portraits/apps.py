@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from petite.privacy import stores
+
 
 class PortraitsConfig(AppConfig):
     name = "petite.portraits"
@@ -16,3 +18,5 @@ class PortraitsConfig(AppConfig):
             order=20,
             also=("portraits:clear",),
         )
+        # The page the privacy notice links to (privacy names no app's URL).
+        stores.page(stores.PORTRAIT, "portraits:edit")

@@ -47,6 +47,7 @@ from petite.core import audit
 
 from . import registry, scan, stores
 from .declarations import Declaration, Erasure
+from .identifiers import collect_identifiers
 from .models import ErasureReceipt
 
 logger = logging.getLogger(__name__)
@@ -96,7 +97,7 @@ def erase_member(
     # receipt's own requested_by_staff (a staff member erasing their own account).
     receipts = ErasureReceipt.objects.filter(pk=receipt.pk)
     collecting = time.perf_counter()
-    identifiers = scan.collect_identifiers(member)
+    identifiers = collect_identifiers(member)
     collect_ms = round((time.perf_counter() - collecting) * 1000)
     try:
         with transaction.atomic(durable=True):

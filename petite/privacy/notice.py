@@ -10,24 +10,19 @@ test fails when the committed copy drifts from what the code says.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field
 from typing import Literal
 
 from django.conf import settings
-from django.db import models
-from django.urls import NoReverseMatch, reverse
 from django.utils import translation
-from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop, ngettext, pgettext
+from django.utils.translation import gettext_noop
 
-from .categories import CATEGORIES, SITUATIONS, Category, Situation
+from . import stores
+from .categories import SITUATIONS, Situation
 from .declarations import Declaration
 from .document import (
     Code,
     Document,
-    Inline,
     Item,
     Link,
     Strong,
@@ -36,9 +31,20 @@ from .document import (
     to_html,
     to_markdown,
 )
-from .purposes import PURPOSES, LegalBasis, Purpose
-from .recipients import Recipient
+from .purposes import PURPOSES, LegalBasis, describe_days
 from .registry import declarations
+from .wording import (
+    CategoryUse,
+    category_uses,
+    labelled,
+    mail_link,
+    maybe_link,
+    names,
+    purposes_in_use,
+    recipients_by_purpose,
+    record_name,
+    timestamp_name,
+)
 
 Format = Literal["markdown", "html"]
 
@@ -60,99 +66,6 @@ def render_notice(language: str, *, format: Format = "markdown") -> str:
         return to_markdown(document) if format == "markdown" else to_html(document)
 
 
-# --- What the registry says, grouped for the reader ----------------------------------
-
-
-@dataclass
-class CategoryUse:
-    """One data category as the notice tells it: where it is kept and what for."""
-
-    category: Category
-    # Record kind (a declaration) -> the verbose names of its fields in this category.
-    records: dict[str, tuple[Declaration, list[str]]] = field(default_factory=dict)
-    purpose_ids: set[str] = field(default_factory=set)
-
-    @property
-    def purposes(self) -> list[Purpose]:
-        return [p for key, p in PURPOSES.items() if key in self.purpose_ids]
-
-
-def category_uses(found: Iterable[Declaration] | None = None) -> list[CategoryUse]:
-    """Every category some declaration uses, in the order categories are defined."""
-    uses: dict[str, CategoryUse] = {}
-    for declaration in found if found is not None else declarations():
-        for name, personal in declaration.fields.items():
-            use = uses.setdefault(personal.category.key, CategoryUse(personal.category))
-            use.purpose_ids.update(personal.purposes)
-            _, names = use.records.setdefault(declaration.label, (declaration, []))
-            names.append(field_label(declaration.model, name))
-    return sorted(uses.values(), key=lambda u: _category_order(u.category))
-
-
-def _category_order(category: Category) -> tuple[int, int, str]:
-    situation = SITUATIONS.index(category.situation) if category.situation in SITUATIONS else 99
-    known = list(CATEGORIES)
-    position = known.index(category.key) if category.key in known else len(known)
-    return (situation, position, category.key)
-
-
-def purposes_in_use(found: Iterable[Declaration]) -> set[str]:
-    return {purpose_id for d in found for purpose_id in d.purpose_ids}
-
-
-def recipients_by_purpose() -> list[tuple[Recipient, list[Purpose]]]:
-    """Each recipient once, in the order the purposes first name them."""
-    found: dict[str, tuple[Recipient, list[Purpose]]] = {}
-    for purpose in PURPOSES.values():
-        for recipient in purpose.recipients:
-            found.setdefault(recipient.key, (recipient, []))[1].append(purpose)
-    return list(found.values())
-
-
-def record_name(declaration: Declaration) -> str:
-    return capfirst(str(declaration.verbose_name))
-
-
-def field_label(model: type[models.Model], name: str) -> str:
-    return str(getattr(model._meta.get_field(name), "verbose_name", name))
-
-
-def timestamp_name(declaration: Declaration) -> str:
-    assert declaration.timestamp is not None
-    return field_label(declaration.model, declaration.timestamp)
-
-
-def url(name: str) -> str:
-    """A page of the platform, or "" while the app that serves it is not installed."""
-    try:
-        return reverse(name)
-    except NoReverseMatch:
-        return ""
-
-
-def _maybe_link(text: str, name: str) -> Link | str:
-    href = url(name)
-    return Link(text, href) if href else text
-
-
-def names(purposes: Iterable[Purpose]) -> str:
-    # Purpose names contain commas: a semicolon keeps them apart.
-    return semicolon().join(str(p.name) for p in purposes)
-
-
-def semicolon() -> str:
-    return pgettext("list separator", "; ")
-
-
-def labelled(label: Inline | Text, *text: Inline) -> Text:
-    """ "Label: text", with the punctuation of the active language."""
-    return fmt(_("%(label)s: %(text)s"), label=label, text=tuple(text))
-
-
-def _mail(address: str) -> Link:
-    return Link(address, f"mailto:{address}")
-
-
 # --- The notice itself ---------------------------------------------------------------
 
 
@@ -160,7 +73,7 @@ def build_notice() -> Document:
     found = declarations()
     doc = Document()
     controller = settings.PETITE_CONTROLLER_NAME
-    privacy_email = _mail(settings.PETITE_PRIVACY_EMAIL)
+    privacy_email = mail_link(settings.PETITE_PRIVACY_EMAIL)
 
     doc.heading(1, _("Privacy notice"))
     doc.paragraph(
@@ -185,7 +98,7 @@ def build_notice() -> Document:
             ),
             controller=Strong(controller),
             email=privacy_email,
-            contact_form=_maybe_link(_("contact form"), "contact:form"),
+            contact_form=maybe_link(_("contact form"), stores.CONTACT_FORM),
         )
     )
 
@@ -231,7 +144,14 @@ def _situation(doc: Document, situation: Situation, uses: list[CategoryUse]) -> 
     doc.bullets(items)
 
 
+def _lifetime(days: int | None) -> str:
+    if not days:
+        return _("Kept until you close your browser.")
+    return _("Kept %(lifetime)s.") % {"lifetime": describe_days(days)}
+
+
 def _cookies(doc: Document) -> None:
+    """Exactly the cookies the apps declared to :mod:`petite.privacy.stores`."""
     doc.heading(3, _("Cookies"), anchor="cookies")
     doc.paragraph(
         _(
@@ -239,40 +159,41 @@ def _cookies(doc: Document) -> None:
             "analytics or tracking cookie, and nothing from another site."
         )
     )
-    session_days = settings.SESSION_COOKIE_AGE // 86400
+    declared = stores.cookies()
     doc.bullets(
         [
-            labelled(
-                Code(settings.SESSION_COOKIE_NAME),
-                ngettext(
-                    "keeps you signed in; it is set when you sign in and ends when you "
-                    "sign out or after %(days)d day without a visit.",
-                    "keeps you signed in; it is set when you sign in and ends when you "
-                    "sign out or after %(days)d days without a visit.",
-                    session_days,
-                )
-                % {"days": session_days},
-            ),
-            labelled(
-                Code(settings.CSRF_COOKIE_NAME),
-                _(
-                    "protects the forms you send (such as signing in) against forgery "
-                    "by another site."
-                ),
-            ),
-            labelled(
-                Code(settings.LANGUAGE_COOKIE_NAME),
-                _("remembers the language you chose, only if you use the language settings."),
-            ),
+            labelled(Code(cookie.name), str(cookie.description), " ", _lifetime(cookie.days))
+            for cookie in declared
         ]
     )
-    doc.paragraph(
-        _(
-            "These cookies are strictly necessary, so they need no consent. You can block "
-            "or delete cookies in your browser settings: the public pages, this notice and "
-            "the contact form keep working; signing in needs the first two."
+    if all(cookie.consent is None for cookie in declared):
+        doc.paragraph(
+            _(
+                "These cookies are strictly necessary, so they need no consent. You can block "
+                "or delete cookies in your browser settings: the public pages, this notice and "
+                "the contact form keep working; signing in needs cookies."
+            )
         )
-    )
+    _file_stores(doc)
+
+
+def _file_stores(doc: Document) -> None:
+    """The files kept outside the database, as declared to :mod:`petite.privacy.stores`."""
+    published = [store for store in stores.file_stores() if store.category]
+    if not published:
+        return
+    doc.heading(3, _("Files"), anchor="files")
+    doc.paragraph(_("Some of your data is kept in files rather than in our database:"))
+    items = []
+    for store in published:
+        days = store.days
+        kept = (
+            _("Kept %(lifetime)s.") % {"lifetime": describe_days(days)}
+            if days is not None
+            else _("Kept as long as the record it belongs to.")
+        )
+        items.append(labelled(Strong(str(store.label)), str(store.description), " ", kept))
+    doc.bullets(items)
 
 
 def _purposes(doc: Document, found: list[Declaration]) -> None:
@@ -422,8 +343,8 @@ def _rights(doc: Document, privacy_email: Link) -> None:
                     "Once signed in, you can change or delete most of your data yourself, "
                     "in your %(account)s and your %(portrait)s."
                 ),
-                account=_maybe_link(_("account page"), "accounts:security"),
-                portrait=_maybe_link(_("Portrait"), "portraits:edit"),
+                account=maybe_link(_("account page"), stores.ACCOUNT),
+                portrait=maybe_link(_("Portrait"), stores.PORTRAIT),
             ),
             fmt(
                 _(

@@ -14,21 +14,21 @@ from django.utils.translation import gettext as _
 
 from petite.core.fields import EncryptedTextField
 
+from . import stores
 from .declarations import Declaration, Erasure, Personal
 from .document import Code, Document, Item, Link, Strong, Text, fmt, join, to_html, to_markdown
-from .notice import (
-    Format,
+from .notice import Format, security_measures
+from .purposes import PURPOSES, Purpose, describe_days
+from .registry import declarations
+from .wording import (
     category_uses,
     field_label,
     labelled,
     names,
     record_name,
-    security_measures,
     semicolon,
     timestamp_name,
 )
-from .purposes import PURPOSES, Purpose
-from .registry import declarations
 
 
 def render_register(language: str, *, format: Format = "markdown") -> str:
@@ -75,10 +75,50 @@ def build_register() -> Document:
     doc.heading(2, _("Records and fields"), anchor="records")
     for declaration in found:
         _record(doc, declaration)
+    _stores(doc)
     doc.heading(2, _("Security measures"), anchor="security")
     doc.paragraph(_("These measures protect every processing activity above:"))
     doc.bullets([(m,) for m in security_measures()])
     return doc
+
+
+def _stores(doc: Document) -> None:
+    """What is kept outside the models, as the apps declared it (privacy.stores)."""
+    doc.heading(2, _("Files and cookies"), anchor="stores")
+    items = []
+    for store in stores.file_stores():
+        days = store.days
+        where = f"{store.storage}:{store.prefix or '/'}"
+        items.append(
+            labelled(
+                Code(store.key),
+                str(store.label),
+                " (",
+                Code(where),
+                "). ",
+                *fmt(_("Purposes: %(purposes)s."), purposes=", ".join(store.purposes) or "-"),
+                " ",
+                describe_days(days)
+                if days is not None
+                else _("as long as the record it belongs to"),
+                ".",
+            )
+        )
+    doc.bullets(items)
+    doc.bullets(
+        [
+            labelled(
+                Code(cookie.name),
+                str(cookie.label),
+                " (",
+                cookie.purpose,
+                "). ",
+                describe_days(cookie.days) if cookie.days else _("until the browser closes"),
+                ".",
+            )
+            for cookie in stores.cookies()
+        ]
+    )
 
 
 def _activity(doc: Document, purpose: Purpose, records: list[Declaration]) -> None:

@@ -20,6 +20,7 @@ stores::
         owned_by=attachments_of,   # member -> the names of their files in the storage
     ))
     stores.session_terminator(end_allauth_sessions)   # member -> sessions ended
+    stores.page(stores.CONTACT_FORM, "contact:form")   # a page the notice links to
 
 Nothing here knows an app by name: apps register, engines iterate.
 """
@@ -109,6 +110,12 @@ _cookies: dict[str, Cookie] = {}
 _file_stores: dict[str, FileStore] = {}
 _terminators: list[SessionTerminator] = []
 _storages: dict[str, Callable[[], Storage]] = {}
+_pages: dict[str, str] = {}
+
+# The pages of apps the published texts (notice) link to, by role.
+CONTACT_FORM = "contact_form"
+ACCOUNT = "account"
+PORTRAIT = "portrait"
 
 
 def cookie(declared: Cookie) -> Cookie:
@@ -126,6 +133,16 @@ def storage(name: str, factory: Callable[[], Storage]) -> None:
     file stores can say ``storage=name``. ``factory`` is called at each use: the
     folder may come from a setting that tests change."""
     _storages[name] = factory
+
+
+def page(role: str, url_name: str) -> None:
+    """The URL name of the page that plays ``role`` (CONTACT_FORM…), for the notice."""
+    _pages[role] = url_name
+
+
+def page_url_name(role: str) -> str | None:
+    """The URL name registered for ``role``, None while no installed app serves it."""
+    return _pages.get(role)
 
 
 def session_terminator(terminator: SessionTerminator) -> SessionTerminator:

@@ -18,8 +18,8 @@ from django.utils.text import capfirst
 from petite.privacy import export, registry
 from petite.privacy.categories import CATEGORIES, Category
 from petite.privacy.declarations import Declaration
-from petite.privacy.notice import semicolon
 from petite.privacy.purposes import PURPOSES, Purpose
+from petite.privacy.wording import semicolon
 
 from .models import DataExport
 

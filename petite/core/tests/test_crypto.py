@@ -11,7 +11,7 @@ from django.core.exceptions import FieldError, ImproperlyConfigured
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from petite.core import crypto
+from petite.core import crypto, rotation
 from petite.core.models import AuditEvent
 from petite.portraits.models import Portrait
 from petite.portraits.tests.factories import PortraitFactory
@@ -170,7 +170,7 @@ def test_rotation_resumes_after_a_crash_keeping_finished_batches(
     tokens = [stored_street(p) for p in portraits]
     assert newest.decrypt(tokens[0].encode())  # the first batch was kept
     assert not crypto.is_current(tokens[1])  # the failed batch left its row as it was
-    reports = crypto.rotate_all(batch_size=1)
+    reports = rotation.rotate_all(batch_size=1)
     assert reports[0].rotated == 2
     assert reports[0].already_current == 1
     assert all(crypto.is_current(stored_street(p)) for p in portraits)

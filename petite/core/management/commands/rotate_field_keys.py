@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from petite.core import crypto
+from petite.core import crypto, rotation
 
 
 class Command(BaseCommand):
@@ -24,14 +24,14 @@ class Command(BaseCommand):
         if batch_size < 1:
             raise CommandError("--batch-size must be at least 1.")
 
-        def progress(report: crypto.RotationReport) -> None:
+        def progress(report: rotation.RotationReport) -> None:
             self.stdout.write(
                 f"{report.model}: batch {report.batches}, {report.rows} rows read, "
                 f"{report.rotated} re-encrypted"
             )
 
         try:
-            reports = crypto.rotate_all(batch_size=batch_size, progress=progress)
+            reports = rotation.rotate_all(batch_size=batch_size, progress=progress)
         except crypto.DecryptionError as error:
             raise CommandError(str(error)) from None
         rotated = sum(r.rotated for r in reports)
