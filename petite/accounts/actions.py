@@ -18,7 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from petite.core import audit
-from petite.privacy import erasure
+from petite.privacy import erasure, stores
 from petite.privacy.models import ErasureReceipt
 
 from . import location
@@ -181,15 +181,10 @@ def cancel_account_deletion(*, member: Member, actor: Member | None = None) -> b
 def end_all_sessions(*, member: Member) -> int:
     """Sign ``member`` out everywhere; returns how many sessions ended.
 
-    allauth records every sign-in in its session list, which is how a member's
-    sessions are found (Django keeps no index of sessions by user).
+    Through every session terminator declared to the privacy core (this app's ends
+    the sessions allauth's session list records: Django keeps no index by user).
     """
-    from allauth.usersessions.models import UserSession
-
-    sessions = list(UserSession.objects.filter(user=member))
-    for session in sessions:
-        session.end()
-    return len(sessions)
+    return stores.end_sessions(member)
 
 
 def erase_closing_account(*, member: Member) -> ErasureReceipt:
