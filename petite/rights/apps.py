@@ -35,7 +35,6 @@ class RightsConfig(AppConfig):
         from petite.core import navigation
         from petite.privacy import fulfilment
 
-
         navigation.settings_page(
             section=navigation.PROFILE,
             label=_("Names and language"),
