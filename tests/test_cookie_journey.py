@@ -24,6 +24,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from allauth.mfa.totp.internal.auth import (
@@ -172,15 +173,18 @@ def test_a_whole_journey_sets_only_declared_cookies(
     body = str(sent[-1].body)
     link = re.search(r"https?://[^\s]+/accounts/confirm-email/[^\s/]+/", body)
     assert link is not None, body
-    visit(page, watch, link.group(0), "confirmation link")
+    # The mail's link names the site's configured address: its path, on the live server.
+    visit(page, watch, urlsplit(link.group(0)).path, "confirmation link")
     page.locator('main form [type="submit"]').first.click()
     page.wait_for_load_state()
     watch.check("address confirmed")
     visit(page, watch, "/accounts/login/", "sign-in form")
-    page.fill('input[name="login"]', NEWCOMER)
-    page.fill('input[name="password"]', PASSPHRASE)
-    page.locator('form[action$="/accounts/login/"] [type="submit"]').click()
-    page.wait_for_load_state()
+    # Confirming from the same browser may already have signed the newcomer in.
+    if page.locator('input[name="login"]').count():
+        page.fill('input[name="login"]', NEWCOMER)
+        page.fill('input[name="password"]', PASSPHRASE)
+        page.locator('form[action$="/accounts/login/"] [type="submit"]').click()
+        page.wait_for_load_state()
     watch.check("signed in")
     assert "sessionid" in {c.get("name") for c in context.cookies()}
 
