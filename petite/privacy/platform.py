@@ -16,13 +16,16 @@ from django.utils.translation import gettext_lazy as _
 
 from petite.core.models import AuditEvent
 
-from . import categories, registry, stores
+from . import areas, categories, registry, stores
 from .declarations import Erasure, Personal
 
 
 class AuditEventPrivacy:
     """The audit trail of staff actions (SEC1)."""
 
+    area = areas.RECORDS
+    label = _("Record of account actions")
+    description = _("What was done on your account and by whom, kept as proof.")
     subject = "actor"
     timestamp = "created_at"
     fields = {
@@ -35,6 +38,9 @@ class AuditEventPrivacy:
 class LogEntryPrivacy:
     """The Django admin's own history of staff edits."""
 
+    area = areas.RECORDS
+    label = _("Back-office history")
+    description = _("Changes our team made in the back-office, if you are a member of the team.")
     subject = "user"
     timestamp = "action_time"
     fields = {
