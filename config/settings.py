@@ -222,12 +222,24 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
+# Adding, changing, making primary or removing an e-mail address asks for the password
+# again (ASVS 3.7.1); so do changing the password (petite.accounts.views.password_change)
+# and turning two-factor off (MFA_REAUTHENTICATION_REQUIRED, allauth's default).
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
+MFA_REAUTHENTICATION_REQUIRED = True
+# allauth e-mails a notice for each change to the account: the e-mail change notice goes
+# to the OLD address. Our templates (templates/account/email/) add a "this wasn't me" link.
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+# How long the "this wasn't me" link of those notices works.
+PETITE_NOT_ME_LINK_DAYS = env_int("PETITE_NOT_ME_LINK_DAYS", 14)
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{PETITE_SITE_NAME}] "
 # allauth's messages name the member by their first name, never "Member #N" (Member.__str__,
 # which the admin's history keeps, deliberately holds no name).
 ACCOUNT_USER_DISPLAY = "petite.accounts.selectors.display_name"
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": "10/m/ip,5/5m/key",
+    # Failed sign-ins are slowed by petite.accounts.throttle (per address and network,
+    # and per network), never locked by address alone: allauth's own limit is off.
+    "login_failed": "",
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
     "change_email": "1/m/user",
@@ -237,6 +249,18 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = PETITE_SITE_NAME
 USERSESSIONS_TRACK_ACTIVITY = PETITE_ACTIVITY_LOGGING
 
+# Sign-in throttle (P8, ASVS 2.2.1; docs/security.md): failures allowed per (address,
+# network) and per network (IPv4 address, IPv6 /64) before each attempt waits, doubling
+# from 1 second up to the ceiling; a counter is forgotten after that long without failures.
+PETITE_SIGNIN_ACCOUNT_ALLOWANCE = env_int("PETITE_SIGNIN_ACCOUNT_ALLOWANCE", 5)
+PETITE_SIGNIN_ACCOUNT_FORGET_SECONDS = env_int("PETITE_SIGNIN_ACCOUNT_FORGET_SECONDS", 24 * 3600)
+PETITE_SIGNIN_NETWORK_ALLOWANCE = env_int("PETITE_SIGNIN_NETWORK_ALLOWANCE", 30)
+PETITE_SIGNIN_NETWORK_FORGET_SECONDS = env_int("PETITE_SIGNIN_NETWORK_FORGET_SECONDS", 3600)
+PETITE_SIGNIN_MAX_DELAY_SECONDS = env_int("PETITE_SIGNIN_MAX_DELAY_SECONDS", 15 * 60)
+
+# axes records failed attempts for the back-office but locks nobody out: a lock is a
+# weapon against the owner (issue 11); the throttle above delays instead.
+AXES_LOCK_OUT_AT_FAILURE = False
 AXES_FAILURE_LIMIT = env_int("PETITE_AXES_FAILURE_LIMIT", 10)
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

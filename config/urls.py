@@ -18,6 +18,12 @@ urlpatterns += i18n_patterns(
     path("", core_views.home, name="home"),
     # Ending other sessions asks for the password again: our view takes allauth's address.
     path("accounts/sessions/", accounts_views.sessions),
+    # Changing the password asks for it again first (our view at allauth's address).
+    path(
+        "accounts/password/change/",
+        accounts_views.password_change,
+        name="account_change_password",
+    ),
     path("accounts/", include("allauth.urls")),
     path("account/", include("petite.accounts.urls")),
     path("portrait/", include("petite.portraits.urls")),

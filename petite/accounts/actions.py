@@ -12,16 +12,19 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import connections, router, transaction
+from django.db import IntegrityError, connections, router, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from petite.core import audit
+from petite.core.errors import ActionRefused
 from petite.privacy import erasure, stores
 from petite.privacy.models import ErasureReceipt
 
 from . import location
+from .events import Event
 from .models import ConnectionEvent, Member, UsageCount
 
 USER_AGENT_MAX_LENGTH = ConnectionEvent._meta.get_field("user_agent").max_length or 512
@@ -39,7 +42,30 @@ def record_connection(
 ) -> ConnectionEvent:
     """Log one sign-in attempt, with the location its IP address resolves to offline."""
     where = location.resolve(ip)
+    try:
+        return _store_connection(member, succeeded, method, ip, user_agent, failure, at, where)
+    except IntegrityError:
+        if member is None:
+            raise
+        # The member's account was erased while they were signing in (an immediate
+        # erasure runs in the background): the attempt is logged like one for an
+        # address that matches no member, never answered with an error page.
+        return _store_connection(None, succeeded, method, ip, user_agent, failure, at, where)
+
+
+def _store_connection(
+    member: Member | None,
+    succeeded: bool,
+    method: ConnectionEvent.Method,
+    ip: str,
+    user_agent: str,
+    failure: ConnectionEvent.Failure | None,
+    at: datetime | None,
+    where: location.Location,
+) -> ConnectionEvent:
     with transaction.atomic():
+        if member is not None and not Member.objects.filter(pk=member.pk).exists():
+            member = None
         return ConnectionEvent.objects.create(
             member=member,
             created_at=at or timezone.now(),
@@ -169,6 +195,18 @@ def _enqueue_erasure(member_id: int) -> None:
 def cancel_account_deletion(*, member: Member, actor: Member | None = None) -> bool:
     """Keep ``member``'s account after all; False when no deletion was pending."""
     with transaction.atomic():
+        if (
+            Member.objects.select_for_update()
+            .filter(pk=member.pk, deletion_due_at__lte=timezone.now())
+            .exists()
+        ):
+            # "Now: this cannot be undone", or a grace period that is over: the
+            # erasure is under way and nothing stops it.
+            raise ActionRefused(
+                _("Your account is being erased: this can no longer be undone."),
+                code="accounts.erasure_under_way",
+                status=409,
+            )
         cancelled = Member.objects.filter(pk=member.pk, deletion_due_at__isnull=False).update(
             deletion_requested_at=None, deletion_due_at=None
         )
@@ -221,3 +259,31 @@ def send_deletion_confirmation(*, address: str, language: str, receipt: ErasureR
             to=[address],
         )
     message.send()
+
+
+# --- "This wasn't me" (SEC1) -----------------------------------------------------------
+
+
+def report_not_me(*, member: Member, change: str, ip: str) -> int:
+    """The member says a change to their account (``change``: "email_changed",
+    "password_changed") was not theirs: every session of the account ends and the
+    password stops working, so whoever made the change is out and only a password
+    reset lets anyone back in. Nothing is changed back silently: the member resets
+    their password and checks their account (or writes to us). Returns the number
+    of sessions ended.
+    """
+    with transaction.atomic():
+        locked = Member.objects.select_for_update().get(pk=member.pk)
+        locked.set_unusable_password()
+        locked.save(update_fields=["password"])
+        member.password = locked.password
+        ended = end_all_sessions(member=member)
+        audit.record(
+            Event.NOT_ME_REPORTED,
+            actor=None,
+            target=member,
+            change=change,
+            ip=ip,
+            sessions_ended=ended,
+        )
+    return ended

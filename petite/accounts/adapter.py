@@ -12,6 +12,7 @@ signs in is sent to the page that offers to cancel the deletion (U2).
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.app_settings import EmailVerificationMethod
@@ -22,9 +23,10 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import ngettext
 
-from . import actions
+from . import actions, notme, throttle
 from .models import ConnectionEvent, Member
 from .network import client_ip
 
@@ -91,6 +93,20 @@ class AccountAdapter(DefaultAccountAdapter):
                 context[key] = site_address(value, request)
         super().send_mail(template_prefix, email, context)
 
+    def send_notification_mail(
+        self,
+        template_prefix: str,
+        user: AbstractBaseUser,
+        context: dict[str, Any] | None = None,
+        email: str | None = None,
+    ) -> None:
+        # The e-mail and password change notices carry a signed, single-use
+        # "this wasn't me" link (petite.accounts.notme).
+        change = notme.CHANGES.get(template_prefix)
+        if change and isinstance(user, Member):
+            context = {**(context or {}), "not_me_url": notme.link(member=user, change=change)}
+        super().send_notification_mail(template_prefix, user, context, email)
+
     def clean_email(self, email: str) -> str:
         # allauth's e-mail fields accept 320 characters, the member's address
         # column holds 254 (RFC 5321's limit for a usable address): refuse the
@@ -111,6 +127,21 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
         try:
+            # The progressive delay (petite.accounts.throttle) before allauth's checks:
+            # an attempt that must wait is refused without its password being checked.
+            wait = throttle.wait_seconds(
+                email=str(credentials.get("email") or ""), ip=client_ip(request)
+            )
+            if wait:
+                raise ValidationError(
+                    ngettext(
+                        "Too many failed attempts: please wait %(seconds)d second and try again.",
+                        "Too many failed attempts: please wait %(seconds)d seconds and try again.",
+                        wait,
+                    )
+                    % {"seconds": wait},
+                    code="throttled",
+                )
             super().pre_authenticate(request, **credentials)
         except ValidationError:
             # allauth's rate limit refused the attempt before any password check.
@@ -119,6 +150,7 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def authentication_failed(self, request: HttpRequest, **credentials: Any) -> None:
         super().authentication_failed(request, **credentials)
+        throttle.failed(email=str(credentials.get("email") or ""), ip=client_ip(request))
         # axes flags the request while Django's authenticate() runs, which
         # allauth calls just before this hook.
         locked_out = bool(getattr(request, "axes_locked_out", False))
@@ -164,6 +196,14 @@ class AccountAdapter(DefaultAccountAdapter):
         signup: bool,
         redirect_url: str | None,
     ) -> HttpResponse | None:
+        # A member whose erasure is due ("Now: this cannot be undone", or a grace
+        # period that is over) is not signed in: the account is being erased. Nothing
+        # is logged either: the erasure is about to remove every trace of the account.
+        due = user.deletion_due_at if isinstance(user, Member) else None
+        if due is not None and due <= timezone.now():
+            return HttpResponseRedirect(
+                reverse("accounts:delete_done") + "?" + urlencode({"when": "now"})
+            )
         # The right password for an address not verified yet: allauth sends the
         # verification mail again instead of signing in, so this attempt failed.
         # (Right after sign-up this is expected, not an attempt to log.)

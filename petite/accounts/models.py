@@ -239,3 +239,22 @@ class UsageCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.area}: {self.count}"
+
+
+class SpentToken(models.Model):
+    """A signed single-use link that has been used (``petite.accounts.tokens``).
+
+    Only a digest of the link's random identifier is kept: no member, no address.
+    The unique digest makes a second use fail even when two requests race.
+    Rows outlive the link's validity by nothing: they are purged once it expired.
+    """
+
+    digest = models.CharField(_("digest"), max_length=64, unique=True)
+    spent_at = models.DateTimeField(_("used at"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("used link")
+        verbose_name_plural = _("used links")
+
+    def __str__(self) -> str:
+        return self.digest[:12]

@@ -15,8 +15,10 @@ from allauth.account.signals import user_logged_in
 from allauth.mfa.signals import authentication_failed as mfa_authentication_failed
 from django.http import HttpRequest
 
+from . import throttle
 from .adapter import log_attempt
 from .models import ConnectionEvent, Member
+from .network import client_ip
 
 
 def on_signed_in(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
@@ -31,6 +33,7 @@ def on_signed_in(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) ->
     ]
     method = ConnectionEvent.Method.MFA if "mfa" in steps else ConnectionEvent.Method.PASSWORD
     log_attempt(request, member=user, succeeded=True, method=method)
+    throttle.succeeded(email=user.email, ip=client_ip(request))
 
 
 def on_mfa_failed(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import notme, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -12,4 +12,8 @@ urlpatterns += [
     path("delete/", views.delete_account, name="delete"),
     path("delete/cancel/", views.cancel_deletion, name="delete_cancel"),
     path("delete/done/", views.deletion_done, name="delete_done"),
+]
+urlpatterns += [
+    # The "this wasn't me" link of the e-mail and password change notices (works signed out).
+    path("not-me/<str:change>/<str:token>/", notme.not_me, name="not_me"),
 ]

@@ -6,6 +6,7 @@ from typing import Any, cast
 from urllib.parse import urlencode
 
 from allauth.account.decorators import reauthentication_required
+from allauth.account.views import PasswordChangeView
 from allauth.usersessions.views import ListUserSessionsView
 from django import forms
 from django.conf import settings
@@ -18,6 +19,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+
+from petite.core.errors import ActionRefused
+from petite.core.http import refusal_response
 
 from . import actions, selectors
 from .models import Member
@@ -48,6 +52,13 @@ class SessionsView(ListUserSessionsView):
 # Ending sessions is sensitive (a stolen session could lock the owner out of
 # their others): the member confirms their password first. Showing the list is not.
 sessions = reauthentication_required(SessionsView.as_view(), allow_get=True)
+
+# Changing the password asks for it again first, like every sensitive change (ASVS
+# 2.2.3/3.7.1: a borrowed session must not be enough); allauth's own e-mail and
+# two-factor pages ask through ACCOUNT_/MFA_REAUTHENTICATION_REQUIRED.
+password_change = reauthentication_required(
+    PasswordChangeView.as_view(), allow_get=False, app="allauth.account"
+)
 
 
 # --- Account deletion (U2, E4) -------------------------------------------------------
@@ -127,7 +138,11 @@ def cancel_deletion(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:security")
     if request.method == "POST":
         if request.POST.get("action") == "keep":
-            actions.cancel_account_deletion(member=member)
+            try:
+                actions.cancel_account_deletion(member=member)
+            except ActionRefused as refused:
+                logout(request)
+                return refusal_response(request, refused)
             messages.success(request, _("Your account will not be deleted. Welcome back."))
             return redirect("accounts:security")
         logout(request)
