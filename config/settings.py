@@ -244,7 +244,8 @@ ACCOUNT_RATE_LIMITS = {
     # and per network), never locked by address alone: allauth's own limit is off.
     "login_failed": "",
     "signup": "20/m/ip",
-    "reset_password": "20/m/ip,5/m/key",
+    # Reset e-mails: per IP, and per address (3 an hour, 5 a day, like the contact form).
+    "reset_password": "20/m/ip,3/h/key,5/d/key",
     "change_email": "1/m/user",
     "confirm_email": "1/3m/key",
 }
