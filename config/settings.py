@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "petite.comments",
     "petite.thirdparty",
     "petite.payments",
+    "petite.support",
     "petite.demo",
 ]
 
@@ -291,6 +292,8 @@ PETITE_CONTACT_RETENTION_DAYS = env_int("PETITE_CONTACT_RETENTION_DAYS", 3 * 365
 # Rights requests are proof that we answered them: kept for the 5-year civil
 # limitation period (French Civil Code art. 2224), pseudonymised once erased.
 PETITE_DATA_REQUEST_RETENTION_DAYS = env_int("PETITE_DATA_REQUEST_RETENTION_DAYS", 5 * 365 + 1)
+# Help requests (P6): kept 3 years after they are closed, then deleted.
+PETITE_HELP_REQUEST_RETENTION_DAYS = env_int("PETITE_HELP_REQUEST_RETENTION_DAYS", 3 * 365)
 
 # --- Members' rights (U1-U6) ----------------------------------------------------
 # Exports are built outside the web root and served only to their member.
@@ -337,6 +340,12 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # The addresses the clause publishes (§5) and the team's inbox for the contact form.
 PETITE_TEAM_EMAIL = env("PETITE_TEAM_EMAIL", "team@petite.example")
 PETITE_PRIVACY_EMAIL = env("PETITE_PRIVACY_EMAIL", "privacy@petite.example")
+# The help desk (P6): replies come back to "<local part>+<signed token>@<domain>".
+PETITE_SUPPORT_EMAIL = env("PETITE_SUPPORT_EMAIL", "help@petite.example")
+PETITE_HELP_FIRST_RESPONSE_HOURS = env_int("PETITE_HELP_FIRST_RESPONSE_HOURS", 24)
+PETITE_HELP_RESOLUTION_HOURS = env_int("PETITE_HELP_RESOLUTION_HOURS", 5 * 24)
+# The staff access log (S4, SEC1); off only to measure its cost (bench/).
+PETITE_ACCESS_LOG = env_bool("PETITE_ACCESS_LOG", True)
 PETITE_CONTROLLER_NAME = env("PETITE_CONTROLLER_NAME", "Petite and So What")
 
 # Bulk e-mail (policy notices, campaigns: petite/core/bulkmail.py): which mailer

@@ -28,6 +28,7 @@ urlpatterns += i18n_patterns(
     path("account/", include("petite.accounts.urls")),
     path("portrait/", include("petite.portraits.urls")),
     path("contact/", include("petite.contact.urls")),
+    path("help/", include("petite.support.urls")),
     path("privacy/versions/", include("petite.policies.urls")),
     path("privacy/", include("petite.privacy.urls")),
     path("cookies/", include("petite.consent.urls")),

@@ -16,6 +16,8 @@ from django.forms import ModelForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from petite.privacy.admin_access import AccessControlledAdmin
+
 from . import actions
 from .models import ConnectionEvent, Member, UsageCount
 
@@ -41,7 +43,7 @@ class ClosingFilter(admin.SimpleListFilter):
 
 
 @admin.register(Member)
-class MemberAdmin(admin.ModelAdmin[Member]):
+class MemberAdmin(AccessControlledAdmin[Member]):
     list_display = (
         "email",
         "first_name",

@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin, messages
+from django.contrib.admin.options import ActionLocation
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from petite.accounts.models import Member
+from petite.core import admin as core_admin
+from petite.privacy.admin_access import AccessControlledAdmin
 
 from . import actions
 from .models import ContactMessage
 
 
 @admin.register(ContactMessage)
-class ContactMessageAdmin(admin.ModelAdmin[ContactMessage]):
+class ContactMessageAdmin(AccessControlledAdmin[ContactMessage]):
     list_display = ("created_at", "name", "subject", "handled")
     list_display_links = ("created_at", "subject")
     list_filter = ("handled", "created_at", "language")
@@ -33,7 +38,7 @@ class ContactMessageAdmin(admin.ModelAdmin[ContactMessage]):
         "handled_at",
     )
     readonly_fields = fields
-    actions = ("mark_handled", "mark_unhandled")
+    actions = ("mark_handled", "mark_unhandled", "export_csv")
 
     # Nobody writes or deletes messages here: they arrive through the form and
     # leave through erasure or the retention engine. Only "handled" changes,
@@ -50,6 +55,15 @@ class ContactMessageAdmin(admin.ModelAdmin[ContactMessage]):
         self, request: HttpRequest, obj: ContactMessage | None = None
     ) -> bool:
         return False
+
+    def get_actions(
+        self, request: HttpRequest, action_location: Any = ActionLocation.CHANGE_LIST
+    ) -> dict[str, Any]:
+        actions = super().get_actions(request, action_location)
+        if action_location == ActionLocation.CHANGE_LIST and actions:
+            # Actions other apps offer here (the help desk: "Turn into a help request").
+            actions.update(core_admin.offered_actions(self, request))
+        return actions
 
     def has_handle_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("contact.change_contactmessage")

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.options import Action, ActionLocation
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 
@@ -68,3 +69,32 @@ def action_page(
             **context,
         },
     )
+
+
+# --- Actions other apps offer on a model's back-office list -----------------------------
+
+AdminAction = Any
+_extra_actions: dict[str, list[tuple[str, AdminAction]]] = {}
+
+
+def offer_action(model_label: str, name: str, action: AdminAction) -> None:
+    """Offer ``action`` on the list of ``model_label`` ("contact.contactmessage") from
+    another app's ``ready()``, without either app importing the other."""
+    entries = _extra_actions.setdefault(model_label.lower(), [])
+    if all(existing != name for existing, _ in entries):
+        entries.append((name, action))
+
+
+def offered_actions(model_admin: admin.ModelAdmin[Any], request: HttpRequest) -> dict[str, Any]:
+    """The offered actions, in the shape ``ModelAdmin.get_actions`` returns (list pages)."""
+    found = {}
+    for name, action in _extra_actions.get(model_admin.model._meta.label_lower, []):
+        description = getattr(action, "short_description", name)
+        found[name] = Action(
+            func=action,
+            name=name,
+            description=description,
+            plural_description=description,
+            locations=[ActionLocation.CHANGE_LIST],
+        )
+    return found

@@ -29,6 +29,7 @@ from django.utils.html import strip_tags
 
 from petite.core import malware
 from petite.core.errors import ActionRefused
+from petite.core import inbound as desks
 
 from . import actions, quarantine, selectors
 from .models import DataRequest
@@ -51,9 +52,11 @@ class MalformedMessage(Exception):
 class Received:
     """What became of one inbound message."""
 
-    outcome: str  # "created", "appended", "duplicate", "ignored" or "refused" (malware)
+    outcome: str  # "created", "appended", "duplicate", "ignored" or "refused" (malware); another desk's own otherwise
     data_request: DataRequest | None = None
     reason: str = ""
+    # Set when another desk (petite.core.inbound) claimed the message.
+    claimed: desks.Claimed | None = None
 
 
 def _header(message: Message, name: str) -> str:
@@ -189,6 +192,15 @@ def receive_email(
     Raises MalformedMessage when the message is for the desk but cannot become a
     request; the caller keeps its raw bytes in the quarantine.
     """
+    try:
+        # Other desks (the help desk) first: their addresses are not the privacy address.
+        claimed = desks.dispatch(
+            message, envelope_recipients=envelope_recipients, received_at=received_at, spam=spam
+        )
+    except desks.Unreadable as error:
+        raise MalformedMessage(str(error)) from None
+    if claimed is not None:
+        return Received(claimed.outcome, reason=claimed.reason, claimed=claimed)
     try:
         if not is_addressed_to_privacy(message, envelope_recipients):
             return _ignored("not addressed to the privacy address")

@@ -1,8 +1,9 @@
 """Portraits in the back-office: the display name only.
 
-The address (and the rest of the Portrait) stays out of the back-office: no
-staff task needs it yet, and a later issue that grants access will log each
-view (S4). Staff cannot add, change or delete Portraits here: only the owner can.
+The postal address shows only to staff whose role or provider may see postal
+addresses (S4: the privacy officer; a provider only behind a logged "reveal"),
+and every look is written to the access log. Staff cannot add, change or delete
+Portraits here: only the owner can.
 """
 
 from __future__ import annotations
@@ -11,14 +12,16 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from petite.privacy.admin_access import AccessControlledAdmin
+
 from .models import Portrait
 
 
 @admin.register(Portrait)
-class PortraitAdmin(admin.ModelAdmin[Portrait]):
+class PortraitAdmin(AccessControlledAdmin[Portrait]):
     list_display = ("display_name", "updated_at")
-    fields = ("display_name", "updated_at")
-    readonly_fields = ("display_name", "updated_at")
+    fields = ("display_name", "street", "postcode", "city", "country", "updated_at")
+    readonly_fields = fields
     search_fields = ("display_name",)
     ordering = ("-updated_at",)
 
@@ -32,5 +35,18 @@ class PortraitAdmin(admin.ModelAdmin[Portrait]):
         return False
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Portrait]:
-        # Load only what is shown: the encrypted columns are never read here.
-        return super().get_queryset(request).only("id", "display_name", "updated_at")
+        # Load only what is shown: the address is decrypted for change pages only.
+        return (
+            super()
+            .get_queryset(request)
+            .only(
+                "id",
+                "member",
+                "display_name",
+                "updated_at",
+                "street",
+                "postcode",
+                "city",
+                "country",
+            )
+        )

@@ -143,3 +143,7 @@ class ErasureReceiptAdmin(admin.ModelAdmin[ErasureReceipt]):
             "<th scope='col'>status</th></tr></thead><tbody>{}</tbody></table>",
             body,
         )
+
+
+# The provider register, provider agents and the staff access log (S4).
+from . import admin_providers  # noqa: E402,F401

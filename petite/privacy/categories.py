@@ -216,6 +216,23 @@ DISCLOSURES = Category(
         "you authorised): who received it, which categories and fields, and when."
     ),
 )
+HELP_REQUESTS = Category(
+    "help_requests",
+    _("Help requests"),
+    _(
+        "The help requests you open, our exchanges about them, their attachments and "
+        "your opinion of the answer."
+    ),
+    WRITING_TO_US,
+)
+STAFF_ACCESS = Category(
+    "staff_access",
+    _("Who looked at your data"),
+    _(
+        "Each time a member of staff or of a service provider read your data: their role, "
+        "which kinds of data, why and when (one line per hour)."
+    ),
+)
 
 CATEGORIES: dict[str, Category] = {
     c.key: c
@@ -242,6 +259,8 @@ CATEGORIES: dict[str, Category] = {
         RECEIPTS,
         DISPUTES,
         DISCLOSURES,
+        HELP_REQUESTS,
+        STAFF_ACCESS,
     )
 }
 

@@ -52,6 +52,9 @@ DELIVERED: frozenset[str] = frozenset(
         "P5",
         "S2",
         "S3",
+        # Issue 13: user assistance, the provider register, limited staff access.
+        "P6",
+        "S4",
         # Issue 6: payments, receipts, disputes.
         "P3",
         "P9",

@@ -40,7 +40,7 @@ def record(
     """Write one disclosure: ``fields`` maps each field name sent to its data category."""
     if purpose not in PURPOSES:
         raise ValueError(f"Unknown purpose {purpose!r}.")
-    if recipient not in PURPOSES[purpose].recipients:
+    if recipient.key not in {r.key for r in PURPOSES[purpose].recipients}:
         # Sending to someone the notice does not name for this purpose is a bug.
         raise ValueError(f"{recipient.key!r} is not a declared recipient of {purpose}.")
     category_keys = list(dict.fromkeys(category.key for category in fields.values()))

@@ -133,3 +133,11 @@ class Disclosure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.recipient_name or self.recipient} @ {self.at:%Y-%m-%d %H:%M}"
+
+
+# The register of service providers and the staff access log live in their own
+# modules (S4); imported here so that Django finds their models.
+from .access import AccessRecord  # noqa: E402
+from .providers import ProviderAgent, ServiceProvider  # noqa: E402
+
+__all__ = ["AccessRecord", "Disclosure", "ErasureReceipt", "ProviderAgent", "ServiceProvider"]

@@ -16,7 +16,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from .categories import MEMBERS, STAFF, VISITORS, DataSubject
-from .recipients import Recipient, recipients
+from .recipients import Recipient, from_sources, recipients
 
 
 class LegalBasis(StrEnum):
@@ -101,7 +101,8 @@ class Purpose:
     description: Promise
     legal_basis: LegalBasis
     retention: Retention
-    recipients: tuple[Recipient, ...] = field(default=())
+    # The platform's own recipients; service providers are added from the register.
+    own_recipients: tuple[Recipient, ...] = field(default=())
     # The consent the member must have given before data is processed for this
     # purpose (asked with privacy.consent.given()); None when the
     # legal basis is not consent.
@@ -111,6 +112,11 @@ class Purpose:
 
     def __str__(self) -> str:
         return f"{self.id}: {self.name}"
+
+    @property
+    def recipients(self) -> tuple[Recipient, ...]:
+        """Its own recipients, then the providers the register names for it (S4)."""
+        return self.own_recipients + from_sources(self.id)
 
 
 P1 = Purpose(
@@ -142,7 +148,7 @@ P3 = Purpose(
     _("Orders, payments, receipts and refunds through Stripe and PayPal."),
     LegalBasis.CONTRACT,
     Retention.account_lifetime(),
-    (recipients.TEAM, recipients.STRIPE, recipients.PAYPAL),
+    (recipients.TEAM,),
 )
 P4 = Purpose(
     "P4",

@@ -1,7 +1,14 @@
-"""Who receives personal data (clause §3). Purposes name their recipients."""
+"""Who receives personal data (clause §3). Purposes name their recipients.
+
+The recipients below are the platform's own (the team, other members, the
+public, authorised apps). Service providers come from the register
+(:mod:`petite.privacy.providers`), which adds itself as a *source*: a purpose's
+recipients are its own followed by what each source returns for it.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from types import SimpleNamespace
 
@@ -47,3 +54,16 @@ recipients = SimpleNamespace(
         _("Only the data of the scopes you granted, until you revoke the app."),
     ),
 )
+
+
+_sources: list[Callable[[str], tuple[Recipient, ...]]] = []
+
+
+def add_source(source: Callable[[str], tuple[Recipient, ...]]) -> None:
+    """Add a function giving the recipients of a purpose id (the provider register)."""
+    if source not in _sources:
+        _sources.append(source)
+
+
+def from_sources(purpose_id: str) -> tuple[Recipient, ...]:
+    return tuple(recipient for source in _sources for recipient in source(purpose_id))

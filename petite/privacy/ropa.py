@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from petite.core.fields import EncryptedTextField
 
-from . import stores
+from . import provider_register, stores
 from .declarations import Declaration, Erasure, Personal
 from .document import Code, Document, Item, Link, Strong, Text, fmt, join, to_html, to_markdown
 from .notice import Format, security_measures
@@ -72,6 +72,7 @@ def build_register() -> Document:
     doc.heading(2, _("Processing activities"), anchor="purposes")
     for purpose in PURPOSES.values():
         _activity(doc, purpose, [d for d in found if purpose.id in d.purpose_ids])
+    provider_register.section(doc)
     doc.heading(2, _("Records and fields"), anchor="records")
     for declaration in found:
         _record(doc, declaration)

@@ -83,6 +83,10 @@ class Command(BaseCommand):
             "ignored": f"Ignored: {received.reason}.",
             "refused": f"Refused: {received.reason}.",
         }
+        if received.claimed is not None:  # another desk's message (petite.core.inbound)
+            claimed = received.claimed
+            self.stdout.write(f"{claimed.outcome}: {claimed.reference or claimed.reason}")
+            return
         if received.outcome == "refused":
             raise CommandError(messages["refused"], returncode=EX_DATAERR)
         self.stdout.write(messages[received.outcome])
