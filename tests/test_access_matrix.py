@@ -95,8 +95,9 @@ def fields_shown(model_admin: admin.ModelAdmin[Any], request: Any, obj: Any) -> 
         if isinstance(entry, str):
             names.add(entry)
     for _, options in model_admin.get_fieldsets(request, obj):
-        for entry in options.get("fields", ()):
-            names.update(entry if isinstance(entry, (list, tuple)) else [entry])
+        fields: Any = options.get("fields", ())
+        for item in fields:
+            names.update(item if isinstance(item, (list, tuple)) else [item])
     return names
 
 

@@ -38,7 +38,7 @@ class ContactMessageAdmin(AccessControlledAdmin[ContactMessage]):
         "handled_at",
     )
     readonly_fields = fields
-    actions = ("mark_handled", "mark_unhandled", "export_csv")
+    actions = ["mark_handled", "mark_unhandled", "export_csv"]
 
     # Nobody writes or deletes messages here: they arrive through the form and
     # leave through erasure or the retention engine. Only "handled" changes,

@@ -19,6 +19,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import HttpRequest, HttpResponse
@@ -46,7 +47,7 @@ def _field_name(entry: Any) -> str | None:
 class _Limited:
     """What list pages and forms share: the viewer, and which fields it sees."""
 
-    model: type[models.Model]
+    model: Any
     # Callables and computed columns: the category each one shows.
     privacy_field_categories: dict[str, str] = {}
 
@@ -105,7 +106,7 @@ class AccessControlledAdmin[M: models.Model](_Limited, admin.ModelAdmin[M]):
 
     # --- Lists ------------------------------------------------------------------
 
-    def get_list_display(self, request: HttpRequest) -> Sequence[Any]:
+    def get_list_display(self, request: HttpRequest) -> Any:
         shown = [
             e
             for e in super().get_list_display(request)
@@ -114,18 +115,18 @@ class AccessControlledAdmin[M: models.Model](_Limited, admin.ModelAdmin[M]):
         return shown or ["__str__"]
 
     def get_list_display_links(
-        self, request: HttpRequest, list_display: Sequence[Any]
-    ) -> Sequence[Any] | None:
+        self, request: HttpRequest, list_display: Any
+    ) -> Any:
         links = super().get_list_display_links(request, list_display)
         if links is None:
             return None
         kept = [name for name in links if name in list_display]
         return kept or list(list_display)[:1]
 
-    def get_search_fields(self, request: HttpRequest) -> Sequence[str]:
+    def get_search_fields(self, request: HttpRequest) -> Any:
         return [name for name in super().get_search_fields(request) if self.shows(request, name)]
 
-    def get_list_filter(self, request: HttpRequest) -> Sequence[Any]:
+    def get_list_filter(self, request: HttpRequest) -> Any:
         kept = []
         for entry in super().get_list_filter(request):
             name = _field_name(entry)
@@ -165,7 +166,7 @@ class AccessControlledAdmin[M: models.Model](_Limited, admin.ModelAdmin[M]):
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
         return self._filter_fieldsets(request, super().get_fieldsets(request, obj))
 
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Sequence[str]:
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         return [n for n in super().get_readonly_fields(request, obj) if self.shows(request, n)]
 
     def get_form(
@@ -184,7 +185,7 @@ class AccessControlledAdmin[M: models.Model](_Limited, admin.ModelAdmin[M]):
         return super().get_form(request, obj, change, **kwargs)
 
     def get_inline_instances(self, request: HttpRequest, obj: Any = None) -> list[Any]:
-        kept = []
+        kept: list[Any] = []
         for inline in super().get_inline_instances(request, obj):
             if isinstance(inline, AccessControlledInline):
                 if inline.serves(request):
@@ -239,7 +240,7 @@ class AccessControlledAdmin[M: models.Model](_Limited, admin.ModelAdmin[M]):
 
     def _label(self, name: str) -> str:
         try:
-            return str(self.model._meta.get_field(name).verbose_name)
+            return str(getattr(self.model._meta.get_field(name), "verbose_name", name))
         except Exception:
             return name
 
@@ -282,9 +283,8 @@ class AccessControlledAdmin[M: models.Model](_Limited, admin.ModelAdmin[M]):
                 {"kind": "reveal", "reference": reason},
                 revealed=True,
             )
-            audit.record(
-                Event.FIELD_REVEALED, actor=request.user, target=obj, field=field, reason=reason
-            )  # type: ignore[arg-type]
+            staff = request.user if isinstance(request.user, AbstractBaseUser) else None
+            audit.record(Event.FIELD_REVEALED, actor=staff, target=obj, field=field, reason=reason)
             value = getattr(obj, field)
         return TemplateResponse(
             request,
@@ -343,7 +343,7 @@ class AccessControlledInline[M: models.Model, P: models.Model](_Limited, admin.T
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
         return self._filter_fieldsets(request, super().get_fieldsets(request, obj))
 
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Sequence[str]:
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         return [n for n in super().get_readonly_fields(request, obj) if self.shows(request, n)]
 
     def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:

@@ -34,7 +34,7 @@ class OpenRequestForm(forms.Form):
     )
     subject = forms.CharField(label=_("Subject"), max_length=200)
     body = forms.CharField(label=_("Your message"), max_length=20000, widget=forms.Textarea)
-    files = MultipleFileField(
+    attachments = MultipleFileField(
         label=_("Attachments (optional)"),
         required=False,
         help_text=_("Up to 3 images, PDF or text files, 5 MB each."),
@@ -43,7 +43,7 @@ class OpenRequestForm(forms.Form):
 
 class ReplyForm(forms.Form):
     body = forms.CharField(label=_("Your message"), max_length=20000, widget=forms.Textarea)
-    files = MultipleFileField(
+    attachments = MultipleFileField(
         label=_("Attachments (optional)"),
         required=False,
         help_text=_("Up to 3 images, PDF or text files, 5 MB each."),

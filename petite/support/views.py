@@ -34,7 +34,7 @@ def help_page(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            files = uploads.check(data["files"], uploader=member, ip=client_ip(request))
+            files = uploads.check(data["attachments"], uploader=member, ip=client_ip(request))
             opened = actions.open_request(
                 # A signed-in member writes as themselves, whatever the form says.
                 name=member.get_full_name() if member else data["name"],
@@ -93,7 +93,7 @@ def request_detail(request: HttpRequest, number: int) -> HttpResponse:
                 reply_form = ReplyForm(request.POST, request.FILES)
                 if reply_form.is_valid():
                     files = uploads.check(
-                        reply_form.cleaned_data["files"], uploader=member, ip=client_ip(request)
+                        reply_form.cleaned_data["attachments"], uploader=member, ip=client_ip(request)
                     )
                     actions.reply_as_requester(
                         request=help_request, body=reply_form.cleaned_data["body"], files=files

@@ -14,7 +14,7 @@ pytestmark = [pytest.mark.clause("S4"), pytest.mark.clause("SEC1")]
 
 
 def ids() -> list[str]:
-    return [message.id for message in roles.check_groups(None)]
+    return [str(message.id) for message in roles.check_groups(None)]
 
 
 def test_the_declared_groups_pass_the_check(db):
