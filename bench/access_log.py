@@ -36,38 +36,50 @@ def main() -> None:
     import django
 
     django.setup()
-    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret  # noqa: PLC0415
-    from django.conf import settings  # noqa: PLC0415
-    from django.contrib.auth.models import Group  # noqa: PLC0415
-    from django.core.management import call_command  # noqa: PLC0415
-    from django.test import Client  # noqa: PLC0415
-    from django.test.utils import setup_test_environment  # noqa: PLC0415
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+    from django.conf import settings
+    from django.contrib.auth.models import Group
+    from django.core.management import call_command
+    from django.test import Client
+    from django.test.utils import setup_test_environment
 
-    from petite.accounts.models import Member  # noqa: PLC0415
-    from petite.privacy import roles  # noqa: PLC0415
-    from petite.support import actions  # noqa: PLC0415
-    from petite.support.models import HelpRequest  # noqa: PLC0415
+    from petite.accounts.models import Member
+    from petite.privacy import roles
+    from petite.support import actions
+    from petite.support.models import HelpRequest
 
     setup_test_environment()
     settings.ALLOWED_HOSTS = ["*"]
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
     call_command("migrate", verbosity=0)
     roles.sync_groups()
-    agent = Member.objects.create_user(email="agent@bench.example", password="x", first_name="A", last_name="B", is_staff=True)
+    agent = Member.objects.create_user(
+        email="agent@bench.example", password=None, first_name="A", last_name="B", is_staff=True
+    )
     agent.groups.add(Group.objects.get(name=roles.SUPPORT_AGENT.group))
     TOTP.activate(agent, generate_totp_secret())
     first = None
     for n in range(50):
-        member = Member.objects.create_user(email=f"m{n}@bench.example", password="x", first_name="M", last_name=str(n))
+        member = Member.objects.create_user(
+            email=f"m{n}@bench.example", password=None, first_name="M", last_name=str(n)
+        )
         request = actions.open_request(
-            name=f"M {n}", email=member.email, subject=f"Question {n}", body="Hello",
-            channel=HelpRequest.Channel.WEB, member=member, acknowledged=False,
+            name=f"M {n}",
+            email=member.email,
+            subject=f"Question {n}",
+            body="Hello",
+            channel=HelpRequest.Channel.WEB,
+            member=member,
+            acknowledged=False,
         )
         first = first or request
     assert first is not None
     client = Client()
     client.force_login(agent)
-    pages = ["/back-office/support/helprequest/", f"/back-office/support/helprequest/{first.pk}/change/"]
+    pages = [
+        "/back-office/support/helprequest/",
+        f"/back-office/support/helprequest/{first.pk}/change/",
+    ]
     for page in pages:
         assert client.get(page).status_code == 200, page
 
@@ -87,10 +99,12 @@ def main() -> None:
         off_rates.append(measure(False))
     on, off = statistics.median(on_rates), statistics.median(off_rates)
     cost = (1 - on / off) * 100
-    from petite.privacy.access import AccessRecord  # noqa: PLC0415
+    from petite.privacy.access import AccessRecord
 
     lines = AccessRecord.objects.count()
-    print(f"log on: {on:.1f} pages/s, off: {off:.1f} pages/s, ratio {on / off:.3f} (cost {cost:.1f}%), {lines} access lines")
+    print(
+        f"log on: {on:.1f} pages/s, off: {off:.1f} pages/s, ratio {on / off:.3f} (cost {cost:.1f}%), {lines} access lines"
+    )
     write_section(
         "## Staff access log (S4, SEC1)\n\n"
         "`uv run python bench/access_log.py` - a support agent alternates the help-desk queue "

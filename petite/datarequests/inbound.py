@@ -27,9 +27,9 @@ from django.core.validators import validate_email
 from django.utils import timezone
 from django.utils.html import strip_tags
 
+from petite.core import inbound as desks
 from petite.core import malware
 from petite.core.errors import ActionRefused
-from petite.core import inbound as desks
 
 from . import actions, quarantine, selectors
 from .models import DataRequest

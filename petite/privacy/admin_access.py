@@ -14,7 +14,6 @@ personal data writes to the access log, coalesced per hour.
 from __future__ import annotations
 
 import csv
-from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -114,9 +113,7 @@ class AccessControlledAdmin[M: models.Model](_Limited, admin.ModelAdmin[M]):
         ]
         return shown or ["__str__"]
 
-    def get_list_display_links(
-        self, request: HttpRequest, list_display: Any
-    ) -> Any:
+    def get_list_display_links(self, request: HttpRequest, list_display: Any) -> Any:
         links = super().get_list_display_links(request, list_display)
         if links is None:
             return None

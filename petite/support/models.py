@@ -12,7 +12,7 @@ pages nor e-mailed, but part of the member's copy of their data (ADR 0016).
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -159,11 +159,11 @@ class HelpRequest(models.Model):
         return f"#{self.pk}"
 
     @property
-    def first_response_due(self) -> timezone.datetime:
+    def first_response_due(self) -> datetime:
         return self.created_at + timedelta(hours=settings.PETITE_HELP_FIRST_RESPONSE_HOURS)
 
     @property
-    def resolution_due(self) -> timezone.datetime:
+    def resolution_due(self) -> datetime:
         return self.created_at + timedelta(hours=settings.PETITE_HELP_RESOLUTION_HOURS)
 
     @property

@@ -3,13 +3,12 @@
 Only a few harmless types (images, PDF, plain text), checked by extension *and*
 by their first bytes, up to 5 MB and 3 files a message. Then the malware scanner
 (``petite.core.malware.scan_upload``, clamd) has the last word: it refuses an
-infected file, and refuses every file while clamd is down. Until that module is
-on main, the type check alone applies (the import below says so).
+infected file, and refuses every file while clamd is down.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any
@@ -17,14 +16,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from petite.core.errors import ActionRefused
-
-scan_upload: Callable[..., Any] | None
-try:
-    from petite.core.malware import scan_upload
-except (
-    ImportError
-):  # the malware scanner is built by issue 14 ("security"); type check only until then
-    scan_upload = None
+from petite.core.malware import scan_upload
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_FILES = 3
@@ -85,6 +77,5 @@ def _check_one(file: Any, *, uploader: Any, ip: str) -> Checked:
         )
     if not magic and b"\x00" in head:
         raise ActionRefused(_("This is not a text file."), code="support.file_content")
-    if scan_upload is not None:
-        scan_upload(file, source="support.attachment", uploader=uploader, ip=ip, name=name)
+    scan_upload(file, source="support.attachment", uploader=uploader, ip=ip, name=name)
     return Checked(file=file, name=name, content_type=content_type, size=size)

@@ -93,7 +93,9 @@ def request_detail(request: HttpRequest, number: int) -> HttpResponse:
                 reply_form = ReplyForm(request.POST, request.FILES)
                 if reply_form.is_valid():
                     files = uploads.check(
-                        reply_form.cleaned_data["attachments"], uploader=member, ip=client_ip(request)
+                        reply_form.cleaned_data["attachments"],
+                        uploader=member,
+                        ip=client_ip(request),
                     )
                     actions.reply_as_requester(
                         request=help_request, body=reply_form.cleaned_data["body"], files=files

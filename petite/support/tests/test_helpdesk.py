@@ -127,7 +127,7 @@ def test_the_opinion_is_asked_only_once_solved(alice, staff, db):
     assert (request.satisfaction, request.satisfaction_comment) == ("good", "Quick, thanks")
 
 
-def test_an_image_is_attached_and_a_program_is_refused(alice, db):
+def test_an_image_is_attached_and_a_program_is_refused(alice, db, clamd):
     client = signed_in(alice)
     request = open_for(alice)
     url = reverse("support:detail", args=[request.pk])
@@ -136,7 +136,9 @@ def test_an_image_is_attached_and_a_program_is_refused(alice, db):
     refused = client.post(
         url, {"body": "Program", "attachments": [SimpleUploadedFile("tool.exe", b"MZ..")]}
     )
-    liar = client.post(url, {"body": "Fake", "attachments": [SimpleUploadedFile("fake.png", b"MZ....")]})
+    liar = client.post(
+        url, {"body": "Fake", "attachments": [SimpleUploadedFile("fake.png", b"MZ....")]}
+    )
 
     assert refused.status_code == 400
     assert liar.status_code == 400
@@ -193,3 +195,23 @@ def test_back_office_refuses_a_member(alice, db):
     client = back_office(alice)
     response = client.get(reverse("admin:support_helprequest_changelist"))
     assert response.status_code == 302
+
+
+def test_an_infected_file_is_refused_by_the_malware_scanner(alice, db, clamd, eicar):
+    request = open_for(alice)
+    response = signed_in(alice).post(
+        reverse("support:detail", args=[request.pk]),
+        {"body": "Virus", "attachments": [SimpleUploadedFile("notes.txt", eicar)]},
+    )
+    assert response.status_code == 400
+    assert not HelpMessage.objects.filter(body="Virus").exists()
+
+
+def test_no_attachment_is_accepted_while_the_scanner_is_down(alice, db):
+    request = open_for(alice)
+    response = signed_in(alice).post(
+        reverse("support:detail", args=[request.pk]),
+        {"body": "Shot", "attachments": [SimpleUploadedFile("screen.png", PNG)]},
+    )
+    assert response.status_code == 503
+    assert not HelpMessage.objects.filter(body="Shot").exists()
