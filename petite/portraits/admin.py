@@ -1,9 +1,9 @@
 """Portraits in the back-office: the display name only.
 
-The postal address shows only to staff whose role or provider may see postal
-addresses (S4: the privacy officer; a provider only behind a logged "reveal"),
-and every look is written to the access log. Staff cannot add, change or delete
-Portraits here: only the owner can.
+The address stays out of the back-office (R1.3): no staff task needs it. What is
+shown (the display name) follows the viewer's role or provider (S4), and every
+look is written to the access log. Staff cannot add, change or delete Portraits
+here: only the owner can.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from .models import Portrait
 @admin.register(Portrait)
 class PortraitAdmin(AccessControlledAdmin[Portrait]):
     list_display = ("display_name", "updated_at")
-    fields = ("display_name", "street", "postcode", "city", "country", "updated_at")
+    fields = ("display_name", "updated_at")
     readonly_fields = fields
     search_fields = ("display_name",)
     ordering = ("-updated_at",)
