@@ -112,13 +112,13 @@ def test_an_upward_or_unlisted_import_fails_make_lint(
 
 
 def test_a_new_app_outside_the_layers_fails_make_lint(tree: Path) -> None:
-    (tree / "petite" / "support").mkdir()
-    (tree / "petite" / "support" / "__init__.py").write_text("")
+    (tree / "petite" / "newdesk").mkdir()
+    (tree / "petite" / "newdesk" / "__init__.py").write_text("")
 
     linted = lint_imports(tree)
 
     assert linted.returncode != 0
-    assert "petite.support" in linted.stdout
+    assert "petite.newdesk" in linted.stdout
 
 
 def test_an_import_cycle_fails_make_lint(tree: Path) -> None:
