@@ -560,6 +560,8 @@ PETITE_UPLOAD_MAX_BYTES = env_int("PETITE_UPLOAD_MAX_BYTES", 25 * 1024 * 1024)
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# One date format per language (config/formats/): no "p.m.." and no 12/04/2026.
+FORMAT_MODULE_PATH = ["config.formats"]
 USE_I18N = True
 TIME_ZONE = "Europe/Paris"
 USE_TZ = True

@@ -1,9 +1,15 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
+from django.utils.translation import gettext_lazy as _
 
 from petite.accounts import views as accounts_views
 from petite.core import views as core_views
+
+# The back-office in our name, not "Django administration".
+admin.site.site_header = _("Petite back-office")
+admin.site.site_title = _("Petite back-office")
+admin.site.index_title = _("What needs doing")
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("i18n/", include("django.conf.urls.i18n")),

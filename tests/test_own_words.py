@@ -7,6 +7,7 @@ A page or e-mail fails when it shows a library's default phrase, a code name suc
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from functools import cache
 from html.parser import HTMLParser
 from pathlib import Path
@@ -18,7 +19,7 @@ from django.conf import settings
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
-from django.utils import translation
+from django.utils import formats, translation
 
 from petite.accounts.models import Member
 from petite.accounts.tests.factories import PASSWORD, address, signed_in
@@ -317,3 +318,20 @@ def test_the_password_is_asked_again_in_our_words(alice: Member, language: str) 
     response = signed_in(alice).get(url("accounts:delete", language), follow=True)
     assert response.redirect_chain, "a forced sign-in should be asked to confirm"
     assert_our_words(readable_text(response.text), language=language, where="reauthenticate")
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("en", "4 December 2026, 18:08"), ("fr", "4 décembre 2026 à 18:08")],
+)
+def test_one_date_format_per_language_and_no_p_m(language: str, expected: str) -> None:
+    moment = datetime(2026, 12, 4, 18, 8)
+    with translation.override(language):
+        assert formats.date_format(moment, "DATETIME_FORMAT") == expected
+        assert formats.date_format(moment, "SHORT_DATE_FORMAT") != "12/04/2026"
+
+
+def test_the_back_office_carries_our_name(staff_client: Client) -> None:
+    page = staff_client.get(reverse("admin:index")).text
+    assert "Petite back-office" in page
+    assert "Django administration" not in page
