@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "petite.thirdparty",
     "petite.payments",
     "petite.support",
+    "petite.security",
     "petite.demo",
 ]
 
@@ -123,6 +124,7 @@ MIDDLEWARE = [
     "petite.consent.middleware.ConsentMiddleware",
     "petite.accounts.activity.SessionActivityMiddleware",
     "petite.accounts.middleware.StaffMFAMiddleware",
+    "petite.security.middleware.DeviceCookieMiddleware",
     *(["petite.accounts.middleware.UsageMiddleware"] if PETITE_ACTIVITY_LOGGING else []),
     # Axes last, as its documentation requires.
     "axes.middleware.AxesMiddleware",
@@ -204,6 +206,7 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "petite.accounts.validators.MaximumLengthValidator"},
+    {"NAME": "petite.security.passwords.BreachedPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
@@ -244,7 +247,8 @@ ACCOUNT_RATE_LIMITS = {
     # Failed sign-ins are slowed by petite.accounts.throttle (per address and network,
     # and per network), never locked by address alone: allauth's own limit is off.
     "login_failed": "",
-    "signup": "20/m/ip",
+    # Sign-ups per IP address: a burst limit, and a daily one against mass account creation (P8).
+    "signup": f"20/m/ip,{env_int('PETITE_SIGNUPS_PER_IP_PER_DAY', 5)}/d/ip",
     # Reset e-mails: per IP, and per address (3 an hour, 5 a day, like the contact form).
     "reset_password": "20/m/ip,3/h/key,5/d/key",
     "change_email": "1/m/user",
@@ -555,6 +559,24 @@ PETITE_CLAMD_HOST = env("PETITE_CLAMD_HOST")
 PETITE_CLAMD_PORT = env_int("PETITE_CLAMD_PORT", 3310)
 PETITE_CLAMD_TIMEOUT = env_int("PETITE_CLAMD_TIMEOUT", 30)
 PETITE_UPLOAD_MAX_BYTES = env_int("PETITE_UPLOAD_MAX_BYTES", 25 * 1024 * 1024)
+# Repeated infected uploads by one member (or network) within a day open an incident.
+PETITE_MALWARE_INCIDENT_ATTEMPTS = env_int("PETITE_MALWARE_INCIDENT_ATTEMPTS", 3)
+# Suspicious sign-ins: speed above which two sign-ins' places are "impossible travel".
+PETITE_IMPOSSIBLE_TRAVEL_KMH = env_int("PETITE_IMPOSSIBLE_TRAVEL_KMH", 900)
+# Days the "This wasn't me" link of a sign-in alert works (once).
+PETITE_WASNT_ME_DAYS = env_int("PETITE_WASNT_ME_DAYS", 7)
+# Lockouts of this many accounts from one network within an hour open an incident.
+PETITE_STUFFING_ACCOUNTS = env_int("PETITE_STUFFING_ACCOUNTS", 5)
+# The register of incidents (Art. 33(5)): kept 5 years.
+PETITE_INCIDENT_RETENTION_DAYS = env_int("PETITE_INCIDENT_RETENTION_DAYS", 5 * 365 + 1)
+# Abuse throttles: sign-ups per IP address a day; accounts younger than this many
+# days get the tighter message and comment limits.
+PETITE_SIGNUPS_PER_IP_PER_DAY = env_int("PETITE_SIGNUPS_PER_IP_PER_DAY", 5)
+PETITE_NEW_ACCOUNT_DAYS = env_int("PETITE_NEW_ACCOUNT_DAYS", 7)
+# Breached passwords: the bundled list always; the k-anonymity range API
+# (Pwned Passwords' shape, with padding) only when an address is configured.
+PETITE_PWNED_RANGE_URL = env("PETITE_PWNED_RANGE_URL")
+PETITE_PWNED_TIMEOUT_SECONDS = env_int("PETITE_PWNED_TIMEOUT_SECONDS", 3)
 
 # --- Internationalisation -------------------------------------------------------
 LANGUAGE_CODE = "en"

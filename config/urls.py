@@ -45,6 +45,7 @@ urlpatterns += i18n_patterns(
     path("offers/", include("petite.payments.urls")),
     path("your-data/", include("petite.rights.urls")),
     path("data-requests/", include("petite.datarequests.urls")),
+    path("security/", include("petite.security.urls")),
     path("back-office/", admin.site.urls),
     prefix_default_language=False,
 )

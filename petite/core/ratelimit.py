@@ -9,6 +9,7 @@ digest cannot be reversed by hashing every IPv4 address without the SECRET_KEY.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 from django.core.cache import cache
 from django.utils.crypto import salted_hmac
@@ -30,3 +31,22 @@ def consume(scope: str, key: object, *, limit: int, seconds: int) -> bool:
         cache.set(name, 1, timeout=seconds)
         used = 1
     return used <= limit
+
+
+# --- Limits that depend on who is limited --------------------------------------------
+
+_adjusters: list[Callable[[str, object, int], int]] = []
+
+
+def adjust_limits(adjuster: Callable[[str, object, int], int]) -> Callable[[str, object, int], int]:
+    """Register ``adjuster(scope, key, limit) -> limit`` (the security app tightens
+    the limits of new accounts this way, without the limited apps knowing it)."""
+    if adjuster not in _adjusters:
+        _adjusters.append(adjuster)
+    return adjuster
+
+
+def adjusted(scope: str, key: object, limit: int) -> int:
+    for adjuster in _adjusters:
+        limit = adjuster(scope, key, limit)
+    return limit

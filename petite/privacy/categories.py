@@ -233,6 +233,15 @@ STAFF_ACCESS = Category(
         "which kinds of data, why and when (one line per hour)."
     ),
 )
+SECURITY = Category(
+    "security",
+    _("Security records"),
+    _(
+        "Devices recognised at sign-in, alerts about unusual sign-ins, files refused by the "
+        "virus scanner, and the security incidents that affected you."
+    ),
+    CONNECTING,
+)
 
 CATEGORIES: dict[str, Category] = {
     c.key: c
@@ -261,6 +270,7 @@ CATEGORIES: dict[str, Category] = {
         DISCLOSURES,
         HELP_REQUESTS,
         STAFF_ACCESS,
+        SECURITY,
     )
 }
 

@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+def end_tracked_sessions(member: Any) -> int:
+    """End every session allauth tracks for ``member`` (their session rows go too)."""
+    # Imported here: models cannot be imported before the app registry is ready.
+    from allauth.usersessions.models import UserSession
+
+    ended = 0
+    for session in UserSession.objects.filter(user_id=member.pk):
+        session.end()
+        ended += 1
+    return ended
+
+
+class SecurityConfig(AppConfig):
+    name = "petite.security"
+    verbose_name = _("Security")
+
+    def ready(self) -> None:
+        from petite.core import navigation, ratelimit
+        from petite.privacy import stores
+
+        from . import devices, receivers, throttles
+
+        receivers.connect()
+        ratelimit.adjust_limits(throttles.tighten_for_new_accounts)
+        stores.cookie(
+            stores.Cookie(
+                name=devices.COOKIE,
+                purpose="P8",
+                consent=None,
+                label=_("Device recognition"),
+                description=_(
+                    "A random number, signed by us, that recognises this browser at sign-in, "
+                    "so that a sign-in from it is not reported to you as new."
+                ),
+                max_age_days=devices.MAX_AGE_DAYS,
+            )
+        )
+        stores.session_terminator(end_tracked_sessions)
+        navigation.settings_page(
+            section=navigation.SECURITY,
+            label=_("Unusual sign-ins"),
+            url_name="security:sign_in_alerts",
+            order=30,
+        )
+        navigation.settings_page(
+            section=navigation.SECURITY,
+            label=_("Security incidents that affected you"),
+            url_name="security:incidents",
+            order=40,
+        )
