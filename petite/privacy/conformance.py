@@ -59,6 +59,8 @@ DELIVERED: frozenset[str] = frozenset(
         "P3",
         "P9",
         "S1",
+        # Issue 14: suspicious sign-ins, malware scanning, the incident register.
+        "P8",
     }
 )
 

@@ -33,13 +33,13 @@ from .models import AffectedMember, AuthorityNotification, Incident, SecurityEve
 class NotificationInline(ReadOnlyInline[AuthorityNotification, Incident]):
     model = AuthorityNotification
     fields = ["phase", "sent_at", "reference", "content"]
-    readonly_fields = fields
+    readonly_fields = ["phase", "sent_at", "reference", "content"]
 
 
 class AffectedInline(ReadOnlyInline[AffectedMember, Incident]):
     model = AffectedMember
     fields = ["member", "categories"]
-    readonly_fields = fields
+    readonly_fields = ["member", "categories"]
 
 
 @admin.register(Incident)
@@ -64,8 +64,10 @@ class IncidentAdmin(admin.ModelAdmin[Incident]):
 
     @admin.display(description=_("severity (ENISA)"))
     def severity_display(self, obj: Incident) -> str:
-        tell = gettext("members must be told (Art. 34)") if obj.members_must_be_told else gettext(
-            "members need not be told"
+        tell = (
+            gettext("members must be told (Art. 34)")
+            if obj.members_must_be_told
+            else gettext("members need not be told")
         )
         return f"{obj.severity:.2f} ({obj.severity_band}): {tell}"
 
@@ -86,7 +88,11 @@ class IncidentAdmin(admin.ModelAdmin[Incident]):
 
     def save_model(self, request: HttpRequest, obj: Incident, form: Any, change: bool) -> None:
         actor = cast(Member, request.user)
-        fields = {name: form.cleaned_data[name] for name in form.changed_data if name in actions.incidents.EDITABLE}
+        fields = {
+            name: form.cleaned_data[name]
+            for name in form.changed_data
+            if name in actions.incidents.EDITABLE
+        }
         if change:
             updated = actions.update_incident(incident=obj, actor=actor, **fields)
             obj.pk = updated.pk
@@ -180,7 +186,7 @@ class IncidentAdmin(admin.ModelAdmin[Incident]):
             if len(members) != len(emails):
                 raise ActionRefused(gettext("Some addresses are not members' addresses."))
             actions.add_affected_members(
-                incident=obj, actor=actor, affected={m: data["categories"] for m in members}
+                incident=obj, actor=actor, affected=dict.fromkeys(members, data["categories"])
             )
         else:
             actions.plan_member_notices(incident=obj, actor=actor)

@@ -16,9 +16,7 @@ _ID = re.compile(r"^[0-9a-f]{32}$")
 
 def device_id(request: HttpRequest) -> str | None:
     """The id of this browser's valid device cookie, or None."""
-    value = request.get_signed_cookie(
-        COOKIE, default=None, salt=SALT, max_age=MAX_AGE_DAYS * 86400
-    )
+    value = request.get_signed_cookie(COOKIE, default=None, salt=SALT, max_age=MAX_AGE_DAYS * 86400)
     return value if isinstance(value, str) and _ID.match(value) else None
 
 

@@ -12,7 +12,7 @@ from .models import AuthorityNotification, Incident
 CATEGORY_CHOICES = [(key, str(category.name)) for key, category in CATEGORIES.items()]
 
 
-class IncidentForm(forms.ModelForm):  # type: ignore[type-arg]
+class IncidentForm(forms.ModelForm[Incident]):
     categories = forms.MultipleChoiceField(
         label=_("Categories of data"), choices=CATEGORY_CHOICES, required=False,
         widget=forms.CheckboxSelectMultiple,

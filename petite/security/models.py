@@ -4,7 +4,7 @@ members each one affected and the Art. 34 notices sent to them."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -298,7 +298,7 @@ class Incident(models.Model):
         return f"{self.reference} {self.title}"
 
     @property
-    def deadline(self):  # type: ignore[no-untyped-def]
+    def deadline(self) -> datetime:
         """Art. 33(1): the authority is told within 72 hours of becoming aware."""
         return self.aware_at + timedelta(hours=72)
 
@@ -387,7 +387,11 @@ class AffectedMember(models.Model):
         return f"{self.incident_id}:{self.member_id}"
 
     def category_names(self) -> list[str]:
-        return [str(categories.CATEGORIES[k].name) for k in self.categories if k in categories.CATEGORIES]
+        return [
+            str(categories.CATEGORIES[k].name)
+            for k in self.categories
+            if k in categories.CATEGORIES
+        ]
 
 
 class IncidentNotice(Delivery):

@@ -57,7 +57,7 @@ def in_bundled_list(password: str) -> bool:
     table = _bundled()
     for candidate in {password, password.lower()}:
         prefix = hashlib.sha1(candidate.encode(), usedforsecurity=False).digest()[:PREFIX_BYTES]
-        index = bisect.bisect_left(table, prefix)  # type: ignore[call-overload]
+        index = bisect.bisect_left(table, prefix)
         if index < len(table) and table[index] == prefix:
             return True
     return False

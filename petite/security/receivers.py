@@ -43,7 +43,9 @@ def on_second_factor_failed(
     )
 
 
-def on_locked_out(sender: Any, request: Any = None, username: str = "", ip_address: str = "", **kw: Any) -> None:
+def on_locked_out(
+    sender: Any, request: Any = None, username: str = "", ip_address: str = "", **kw: Any
+) -> None:
     ip = ip_address or (client_ip(request) if request is not None else "")
     if ip:
         actions.record_lockout(ip=ip, username=username or "")

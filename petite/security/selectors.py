@@ -10,7 +10,7 @@ from .models import AffectedMember, Incident, SignInAlert
 
 
 def alerts_of(member: Member) -> QuerySet[SignInAlert]:
-    return SignInAlert.objects.filter(member=member).order_by("-created_at")[:50]  # type: ignore[return-value]
+    return SignInAlert.objects.filter(member=member).order_by("-created_at")[:50]
 
 
 def incidents_affecting(member: Member) -> QuerySet[AffectedMember]:

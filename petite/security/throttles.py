@@ -25,6 +25,8 @@ def is_new_account(member_id: object) -> bool:
     key = f"security:joined:{member_id}"
     joined = cache.get(key)
     if joined is None:
+        if not isinstance(member_id, (int, str)):
+            return False
         joined = Member.objects.filter(pk=member_id).values_list("date_joined", flat=True).first()
         if joined is None:
             return False

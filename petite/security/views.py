@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.cache import never_cache
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from petite.core.errors import ActionRefused
@@ -43,9 +43,9 @@ def wasnt_me(request: HttpRequest, token: str) -> HttpResponse:
     alert_id = tokens.read(token)
     alert = SignInAlert.objects.filter(pk=alert_id).first() if alert_id is not None else None
     if alert is None or alert.disowned_at is not None:
-        refused = ActionRefused(
+        invalid = ActionRefused(
             _("This link is not valid, has expired or was already used."),
             code="security.link_invalid",
         )
-        return refusal_response(request, refused)
+        return refusal_response(request, invalid)
     return render(request, "security/wasnt_me.html", {"alert": alert})

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 from datetime import timedelta
-from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -42,9 +41,7 @@ def record_malware_detection(detection: malware.Detection) -> SecurityEvent:
         signature=detection.signature[:200],
         network=network,
     )
-    audit.record(
-        Event.MALWARE_REFUSED, actor=member, target=event, source=detection.source
-    )
+    audit.record(Event.MALWARE_REFUSED, actor=member, target=event, source=detection.source)
     since = timezone.now() - timedelta(days=1)
     same = SecurityEvent.objects.filter(kind=SecurityEvent.Kind.MALWARE_UPLOAD, at__gte=since)
     if member is not None:

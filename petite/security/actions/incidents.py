@@ -88,7 +88,10 @@ def update_incident(*, incident: Incident, actor: Member, **changes: Any) -> Inc
         raise ActionRefused(_("These facts cannot be changed here."), code="security.not_editable")
     if "categories" in changes:
         changes["categories"] = _known_categories(changes["categories"])
-    if "data_processing_context" in changes and not 1 <= int(changes["data_processing_context"]) <= 4:
+    if (
+        "data_processing_context" in changes
+        and not 1 <= int(changes["data_processing_context"]) <= 4
+    ):
         raise ActionRefused(_("The data processing context is scored from 1 to 4."))
     if "ease_of_identification" in changes and not (
         0.25 <= float(changes["ease_of_identification"]) <= 1
@@ -210,9 +213,7 @@ def plan_member_notices(*, incident: Incident, actor: Member) -> int:
             ),
             code="security.severity_too_low",
         )
-    members = Member.objects.filter(
-        pk__in=incident.affected.values("member"), is_active=True
-    )
+    members = Member.objects.filter(pk__in=incident.affected.values("member"), is_active=True)
     planned = bulkmail.plan(incident.notices.all(), members=members, incident=incident)
     if incident.notices_planned_at is None:
         incident.notices_planned_at = timezone.now()

@@ -178,7 +178,9 @@ def disown_sign_in(*, token: str) -> Incident:
     )
     if alert is None:
         raise ActionRefused(
-            _("This link is not valid or has expired. To protect your account, reset your password."),
+            _(
+                "This link is not valid or has expired. To protect your account, reset your password."
+            ),
             code="security.link_invalid",
             status=400,
         )
@@ -205,7 +207,9 @@ def disown_sign_in(*, token: str) -> Incident:
         confidentiality=True,
         categories=[categories.IDENTITY.key, categories.CONTACT.key, categories.ACCOUNT.key],
         approx_members=1,
-        affected={member: [categories.IDENTITY.key, categories.CONTACT.key, categories.ACCOUNT.key]},
+        affected={
+            member: [categories.IDENTITY.key, categories.CONTACT.key, categories.ACCOUNT.key]
+        },
     )
     audit.record(
         Event.SIGN_IN_DISOWNED, actor=member, target=alert, incident=incident.pk, sessions=ended

@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,163 +15,507 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Incident',
+            name="Incident",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reference', models.CharField(max_length=20, unique=True, verbose_name='reference')),
-                ('title', models.CharField(max_length=200, verbose_name='summary')),
-                ('source', models.CharField(choices=[('staff', 'opened by staff'), ('member_report', 'a member said a sign-in was not theirs'), ('malware', 'malware detection'), ('credential_stuffing', 'lockouts on many accounts from one network')], max_length=20, verbose_name='opened by')),
-                ('aware_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='became aware at')),
-                ('confidentiality', models.BooleanField(default=False, verbose_name='loss of confidentiality')),
-                ('integrity', models.BooleanField(default=False, verbose_name='loss of integrity')),
-                ('availability', models.BooleanField(default=False, verbose_name='loss of availability')),
-                ('categories', models.JSONField(blank=True, default=list, verbose_name='categories of data')),
-                ('approx_members', models.PositiveIntegerField(blank=True, null=True, verbose_name='approximate members')),
-                ('approx_records', models.PositiveIntegerField(blank=True, null=True, verbose_name='approximate records')),
-                ('consequences', models.TextField(blank=True, verbose_name='likely consequences')),
-                ('measures_taken', models.TextField(blank=True, verbose_name='measures taken')),
-                ('measures_proposed', models.TextField(blank=True, verbose_name='measures proposed')),
-                ('advice', models.TextField(blank=True, verbose_name='advice to members')),
-                ('data_processing_context', models.PositiveSmallIntegerField(default=1, verbose_name='data processing context (1-4)')),
-                ('ease_of_identification', models.DecimalField(decimal_places=2, default=1, max_digits=3, verbose_name='ease of identification (0.25-1)')),
-                ('circumstances', models.DecimalField(decimal_places=2, default=0, max_digits=3, verbose_name='circumstances of the breach (0-2)')),
-                ('authority', models.CharField(choices=[('undecided', 'not decided yet'), ('notified', 'notified'), ('not_notified', 'not notified (reason recorded)')], default='undecided', max_length=20, verbose_name='authority')),
-                ('not_notified_reason', models.TextField(blank=True, verbose_name='reason for not notifying')),
-                ('warnings_sent', models.JSONField(blank=True, default=list, verbose_name='deadline warnings sent')),
-                ('notices_planned_at', models.DateTimeField(blank=True, null=True, verbose_name='member notices planned')),
-                ('network', models.CharField(blank=True, max_length=50, verbose_name='network')),
-                ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='closed at')),
-                ('reported_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='reported by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "reference",
+                    models.CharField(max_length=20, unique=True, verbose_name="reference"),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="summary")),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("staff", "opened by staff"),
+                            ("member_report", "a member said a sign-in was not theirs"),
+                            ("malware", "malware detection"),
+                            ("credential_stuffing", "lockouts on many accounts from one network"),
+                        ],
+                        max_length=20,
+                        verbose_name="opened by",
+                    ),
+                ),
+                (
+                    "aware_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="became aware at"
+                    ),
+                ),
+                (
+                    "confidentiality",
+                    models.BooleanField(default=False, verbose_name="loss of confidentiality"),
+                ),
+                ("integrity", models.BooleanField(default=False, verbose_name="loss of integrity")),
+                (
+                    "availability",
+                    models.BooleanField(default=False, verbose_name="loss of availability"),
+                ),
+                (
+                    "categories",
+                    models.JSONField(blank=True, default=list, verbose_name="categories of data"),
+                ),
+                (
+                    "approx_members",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="approximate members"
+                    ),
+                ),
+                (
+                    "approx_records",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="approximate records"
+                    ),
+                ),
+                ("consequences", models.TextField(blank=True, verbose_name="likely consequences")),
+                ("measures_taken", models.TextField(blank=True, verbose_name="measures taken")),
+                (
+                    "measures_proposed",
+                    models.TextField(blank=True, verbose_name="measures proposed"),
+                ),
+                ("advice", models.TextField(blank=True, verbose_name="advice to members")),
+                (
+                    "data_processing_context",
+                    models.PositiveSmallIntegerField(
+                        default=1, verbose_name="data processing context (1-4)"
+                    ),
+                ),
+                (
+                    "ease_of_identification",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=1,
+                        max_digits=3,
+                        verbose_name="ease of identification (0.25-1)",
+                    ),
+                ),
+                (
+                    "circumstances",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=0,
+                        max_digits=3,
+                        verbose_name="circumstances of the breach (0-2)",
+                    ),
+                ),
+                (
+                    "authority",
+                    models.CharField(
+                        choices=[
+                            ("undecided", "not decided yet"),
+                            ("notified", "notified"),
+                            ("not_notified", "not notified (reason recorded)"),
+                        ],
+                        default="undecided",
+                        max_length=20,
+                        verbose_name="authority",
+                    ),
+                ),
+                (
+                    "not_notified_reason",
+                    models.TextField(blank=True, verbose_name="reason for not notifying"),
+                ),
+                (
+                    "warnings_sent",
+                    models.JSONField(
+                        blank=True, default=list, verbose_name="deadline warnings sent"
+                    ),
+                ),
+                (
+                    "notices_planned_at",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="member notices planned"
+                    ),
+                ),
+                ("network", models.CharField(blank=True, max_length=50, verbose_name="network")),
+                (
+                    "closed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="closed at"),
+                ),
+                (
+                    "reported_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="reported by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'security incident',
-                'verbose_name_plural': 'security incidents',
-                'ordering': ['-aware_at', '-pk'],
+                "verbose_name": "security incident",
+                "verbose_name_plural": "security incidents",
+                "ordering": ["-aware_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='AuthorityNotification',
+            name="AuthorityNotification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('phase', models.CharField(choices=[('initial', 'initial notification'), ('additional', 'additional information'), ('final', 'final notification')], max_length=20, verbose_name='phase')),
-                ('sent_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='sent at')),
-                ('reference', models.CharField(blank=True, max_length=100, verbose_name='authority reference')),
-                ('content', models.TextField(verbose_name='what was sent')),
-                ('incident', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to='security.incident', verbose_name='incident')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "phase",
+                    models.CharField(
+                        choices=[
+                            ("initial", "initial notification"),
+                            ("additional", "additional information"),
+                            ("final", "final notification"),
+                        ],
+                        max_length=20,
+                        verbose_name="phase",
+                    ),
+                ),
+                (
+                    "sent_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="sent at"),
+                ),
+                (
+                    "reference",
+                    models.CharField(
+                        blank=True, max_length=100, verbose_name="authority reference"
+                    ),
+                ),
+                ("content", models.TextField(verbose_name="what was sent")),
+                (
+                    "incident",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notifications",
+                        to="security.incident",
+                        verbose_name="incident",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'notification to the authority',
-                'verbose_name_plural': 'notifications to the authority',
-                'ordering': ['sent_at', 'pk'],
+                "verbose_name": "notification to the authority",
+                "verbose_name_plural": "notifications to the authority",
+                "ordering": ["sent_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='SecurityEvent',
+            name="SecurityEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('malware_upload', 'infected upload refused'), ('malware_stored', 'stored file found infected'), ('lockouts', 'many accounts locked out from one network')], max_length=20, verbose_name='kind')),
-                ('at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='time')),
-                ('source', models.CharField(blank=True, max_length=100, verbose_name='where')),
-                ('signature', models.CharField(blank=True, max_length=200, verbose_name='what was found')),
-                ('network', models.CharField(blank=True, max_length=50, verbose_name='network')),
-                ('incident', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='events', to='security.incident', verbose_name='incident')),
-                ('member', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='member')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("malware_upload", "infected upload refused"),
+                            ("malware_stored", "stored file found infected"),
+                            ("lockouts", "many accounts locked out from one network"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="time"),
+                ),
+                ("source", models.CharField(blank=True, max_length=100, verbose_name="where")),
+                (
+                    "signature",
+                    models.CharField(blank=True, max_length=200, verbose_name="what was found"),
+                ),
+                ("network", models.CharField(blank=True, max_length=50, verbose_name="network")),
+                (
+                    "incident",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="events",
+                        to="security.incident",
+                        verbose_name="incident",
+                    ),
+                ),
+                (
+                    "member",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="member",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'security event',
-                'verbose_name_plural': 'security events',
-                'ordering': ['-at', '-pk'],
+                "verbose_name": "security event",
+                "verbose_name_plural": "security events",
+                "ordering": ["-at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='AffectedMember',
+            name="AffectedMember",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('categories', models.JSONField(default=list, verbose_name='categories of your data')),
-                ('added_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='added at')),
-                ('member', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='member')),
-                ('incident', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='affected', to='security.incident', verbose_name='incident')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "categories",
+                    models.JSONField(default=list, verbose_name="categories of your data"),
+                ),
+                (
+                    "added_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="added at"
+                    ),
+                ),
+                (
+                    "member",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="member",
+                    ),
+                ),
+                (
+                    "incident",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="affected",
+                        to="security.incident",
+                        verbose_name="incident",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'affected member',
-                'verbose_name_plural': 'affected members',
-                'constraints': [models.UniqueConstraint(fields=('incident', 'member'), name='security_affected_once')],
+                "verbose_name": "affected member",
+                "verbose_name_plural": "affected members",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("incident", "member"), name="security_affected_once"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='IncidentNotice',
+            name="IncidentNotice",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('pending', 'Waiting'), ('sending', 'Being sent'), ('sent', 'Sent'), ('failed', 'Failed'), ('skipped', 'Not sent')], default='pending', max_length=10, verbose_name='status')),
-                ('attempts', models.PositiveSmallIntegerField(default=0, verbose_name='attempts')),
-                ('next_attempt_at', models.DateTimeField(blank=True, null=True, verbose_name='next attempt')),
-                ('claimed_at', models.DateTimeField(blank=True, null=True, verbose_name='claimed at')),
-                ('error', models.CharField(blank=True, max_length=200, verbose_name='last error')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='planned at')),
-                ('sent_at', models.DateTimeField(blank=True, null=True, verbose_name='sent at')),
-                ('incident', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='notices', to='security.incident', verbose_name='incident')),
-                ('member', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='member')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Waiting"),
+                            ("sending", "Being sent"),
+                            ("sent", "Sent"),
+                            ("failed", "Failed"),
+                            ("skipped", "Not sent"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("attempts", models.PositiveSmallIntegerField(default=0, verbose_name="attempts")),
+                (
+                    "next_attempt_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="next attempt"),
+                ),
+                (
+                    "claimed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="claimed at"),
+                ),
+                ("error", models.CharField(blank=True, max_length=200, verbose_name="last error")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="planned at")),
+                ("sent_at", models.DateTimeField(blank=True, null=True, verbose_name="sent at")),
+                (
+                    "incident",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="notices",
+                        to="security.incident",
+                        verbose_name="incident",
+                    ),
+                ),
+                (
+                    "member",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="member",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'incident notice',
-                'verbose_name_plural': 'incident notices',
-                'abstract': False,
-                'indexes': [models.Index(fields=['status', 'next_attempt_at'], name='security_incidentnotice_due')],
-                'constraints': [models.UniqueConstraint(fields=('incident', 'member'), name='security_notice_once')],
+                "verbose_name": "incident notice",
+                "verbose_name_plural": "incident notices",
+                "abstract": False,
+                "indexes": [
+                    models.Index(
+                        fields=["status", "next_attempt_at"], name="security_incidentnotice_due"
+                    )
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("incident", "member"), name="security_notice_once"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='KnownDevice',
+            name="KnownDevice",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('device_hash', models.CharField(max_length=64, verbose_name='device')),
-                ('description', models.CharField(blank=True, max_length=100, verbose_name='browser')),
-                ('first_seen_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='first seen')),
-                ('last_seen_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='last seen')),
-                ('member', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='member')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("device_hash", models.CharField(max_length=64, verbose_name="device")),
+                (
+                    "description",
+                    models.CharField(blank=True, max_length=100, verbose_name="browser"),
+                ),
+                (
+                    "first_seen_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="first seen"
+                    ),
+                ),
+                (
+                    "last_seen_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="last seen"
+                    ),
+                ),
+                (
+                    "member",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="member",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'recognised device',
-                'verbose_name_plural': 'recognised devices',
-                'constraints': [models.UniqueConstraint(fields=('member', 'device_hash'), name='security_device_once')],
+                "verbose_name": "recognised device",
+                "verbose_name_plural": "recognised devices",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("member", "device_hash"), name="security_device_once"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='SignIn',
+            name="SignIn",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='time')),
-                ('network', models.CharField(blank=True, max_length=50, verbose_name='network')),
-                ('country_code', models.CharField(blank=True, max_length=2, verbose_name='country')),
-                ('device_hash', models.CharField(blank=True, max_length=64, verbose_name='device')),
-                ('member', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='member')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="time"),
+                ),
+                ("network", models.CharField(blank=True, max_length=50, verbose_name="network")),
+                (
+                    "country_code",
+                    models.CharField(blank=True, max_length=2, verbose_name="country"),
+                ),
+                ("device_hash", models.CharField(blank=True, max_length=64, verbose_name="device")),
+                (
+                    "member",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="member",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'sign-in',
-                'verbose_name_plural': 'sign-ins',
-                'ordering': ['-at', '-pk'],
-                'indexes': [models.Index(fields=['member', '-at'], name='security_signin_member_time')],
+                "verbose_name": "sign-in",
+                "verbose_name_plural": "sign-ins",
+                "ordering": ["-at", "-pk"],
+                "indexes": [
+                    models.Index(fields=["member", "-at"], name="security_signin_member_time")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='SignInAlert',
+            name="SignInAlert",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='time')),
-                ('day', models.DateField(verbose_name='day')),
-                ('device_hash', models.CharField(max_length=64, verbose_name='device')),
-                ('device', models.CharField(blank=True, max_length=100, verbose_name='browser')),
-                ('country_code', models.CharField(blank=True, max_length=2, verbose_name='country')),
-                ('place', models.CharField(blank=True, max_length=200, verbose_name='approximate place')),
-                ('reasons', models.JSONField(default=list, verbose_name='reasons')),
-                ('disowned_at', models.DateTimeField(blank=True, null=True, verbose_name='reported as not the member')),
-                ('member', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='member')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="time"),
+                ),
+                ("day", models.DateField(verbose_name="day")),
+                ("device_hash", models.CharField(max_length=64, verbose_name="device")),
+                ("device", models.CharField(blank=True, max_length=100, verbose_name="browser")),
+                (
+                    "country_code",
+                    models.CharField(blank=True, max_length=2, verbose_name="country"),
+                ),
+                (
+                    "place",
+                    models.CharField(blank=True, max_length=200, verbose_name="approximate place"),
+                ),
+                ("reasons", models.JSONField(default=list, verbose_name="reasons")),
+                (
+                    "disowned_at",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="reported as not the member"
+                    ),
+                ),
+                (
+                    "member",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="member",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'sign-in alert',
-                'verbose_name_plural': 'sign-in alerts',
-                'ordering': ['-created_at', '-pk'],
-                'constraints': [models.UniqueConstraint(fields=('member', 'device_hash', 'day'), name='security_alert_once_a_day')],
+                "verbose_name": "sign-in alert",
+                "verbose_name_plural": "sign-in alerts",
+                "ordering": ["-created_at", "-pk"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("member", "device_hash", "day"), name="security_alert_once_a_day"
+                    )
+                ],
             },
         ),
     ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from contextlib import AbstractContextManager
 from typing import Any
 
@@ -11,7 +11,7 @@ from django.db import transaction
 
 
 @pytest.fixture(autouse=True)
-def _on_commit_at_once(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def _on_commit_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
     # Each test runs inside one transaction that never commits: run the callbacks
     # (alert e-mails, staff messages, notice sendings) as soon as they are registered,
     # as a real commit would right after the action.
@@ -19,7 +19,6 @@ def _on_commit_at_once(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         func()
 
     monkeypatch.setattr(transaction, "on_commit", run_now)
-    yield
 
 
 Capture = Callable[..., AbstractContextManager[list[Callable[[], Any]]]]

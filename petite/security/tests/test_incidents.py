@@ -179,9 +179,10 @@ def test_art_34_notices_go_exactly_once_per_member_after_a_killed_worker(
     assert "Contact details" in by_member[members[1].email].body
     assert "Identity" in by_member[members[4].email].body
     assert "Beware of messages" in by_member[members[4].email].body
-    assert "Coordonnées" in by_member[members[0].email].body or "données" in by_member[
-        members[0].email
-    ].body
+    assert (
+        "Coordonnées" in by_member[members[0].email].body
+        or "données" in by_member[members[0].email].body
+    )
     progress = bulkmail.progress(incident.notices.all())
     assert (progress.total, progress.sent) == (5, 5)
 
@@ -205,7 +206,8 @@ def test_members_see_the_incidents_that_affected_them(
     client = Client()
     client.force_login(alice)
     page = client.get(reverse("security:incidents")).content.decode()
-    assert incident.reference in page and "Contact details" in page
+    assert incident.reference in page
+    assert "Contact details" in page
     client.force_login(bob)
     assert incident.reference not in client.get(reverse("security:incidents")).content.decode()
 

@@ -72,9 +72,9 @@ def test_an_uncommon_password_passes_the_bundled_list() -> None:
 class FakeRange(BaseHTTPRequestHandler):
     requested: list[str] = []
 
-    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+    def do_GET(self) -> None:
         type(self).requested.append(self.path)
-        digest = hashlib.sha1(LEAKED_HERE_ONLY.encode()).hexdigest().upper()
+        digest = hashlib.sha1(LEAKED_HERE_ONLY.encode(), usedforsecurity=False).hexdigest().upper()
         lines = [f"{'0' * 35}:0", f"{'F' * 35}:0"]  # padding
         if self.path.endswith("/" + digest[:5]):
             lines.append(f"{digest[5:]}:42")
@@ -103,7 +103,7 @@ def range_api(settings: Any) -> Iterator[str]:
 def test_the_range_api_sees_only_a_five_digit_prefix(range_api: str) -> None:
     with pytest.raises(ValidationError):
         validate_password(LEAKED_HERE_ONLY)
-    digest = hashlib.sha1(LEAKED_HERE_ONLY.encode()).hexdigest().upper()
+    digest = hashlib.sha1(LEAKED_HERE_ONLY.encode(), usedforsecurity=False).hexdigest().upper()
     assert FakeRange.requested == [f"/range/{digest[:5]}"]
     validate_password("a quiet orchard at dawn 7")  # padding lines (count 0) are not hits
 
