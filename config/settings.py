@@ -20,6 +20,10 @@ from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+# Everything the platform writes (the SQLite database and its -wal/-shm files,
+# e-mail files, exports, evidence, quarantine) holds personal data: readable by
+# the platform's own user only, whatever the shell's umask was.
+os.umask(0o077)
 VAR_DIR = Path(os.environ.get("PETITE_VAR_DIR", BASE_DIR / "var"))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
@@ -166,7 +170,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        # secure_delete: freed pages and cells are overwritten with zeros, so erased
+        # data does not linger in the file (petite/core/disk.py, docs/operations.md).
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA secure_delete=ON;"
+        ),
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -322,7 +330,7 @@ PETITE_EMAIL = env("PETITE_EMAIL", "file")
 PETITE_MAIL_DIR = Path(env("PETITE_MAIL_DIR", str(VAR_DIR / "mail")))
 _MAILER_OPTIONS: dict[str, dict[str, object]] = {
     "file": {
-        "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "BACKEND": "petite.core.mail.FileEmailBackend",
         "OPTIONS": {"file_path": str(PETITE_MAIL_DIR)},
     },
     "console": {"BACKEND": "django.core.mail.backends.console.EmailBackend"},
@@ -370,6 +378,11 @@ ANYMAIL = {
     "MAILGUN_WEBHOOK_SIGNING_KEY": env("MAILGUN_WEBHOOK_SIGNING_KEY")
     or _local_secret("mailgun_webhook_signing_key", lambda: secrets.token_hex(32)),
 }
+# How long database backups are kept (manage.py backup): the erasure ledger keeps its
+# salted hashes as long, so that restoring any backup erases again whoever was
+# erased after it was taken (docs/operations.md).
+PETITE_BACKUP_RETENTION_DAYS = env_int("PETITE_BACKUP_RETENTION_DAYS", 35)
+PETITE_BACKUP_DIR = Path(env("PETITE_BACKUP_DIR", str(VAR_DIR / "backups")))
 # Inbound mail the desk cannot read is kept here, byte for byte, for staff.
 PETITE_DATA_REQUEST_QUARANTINE_DIR = Path(
     env("PETITE_DATA_REQUEST_QUARANTINE_DIR", str(VAR_DIR / "quarantine" / "data-requests"))
@@ -594,6 +607,9 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_ROOT = VAR_DIR / "media"
+# Uploads (dispute evidence...) hold personal data: the platform's user only.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 MEDIA_URL = "media/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

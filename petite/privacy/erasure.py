@@ -19,7 +19,10 @@ A failure anywhere rolls everything back: the member is untouched, the receipt s
 ``FAILED`` (it is written before the transaction, so the attempt leaves a trace) and
 a later call starts afresh with a new receipt. After the commit, the member's stored
 files are deleted and the verification scan (:mod:`petite.privacy.scan`) looks for
-the member's identifiers everywhere; its result completes the receipt.
+the member's identifiers everywhere; its result completes the receipt. The erasure
+ledger gets the member's salted hashes in the same transaction (replayed after a
+backup is restored: :mod:`petite.privacy.ledger`), and what the deleted rows left in
+the database files is cleared (:mod:`petite.core.disk`).
 
 The receipt names nobody: counts per model, the reasons for what is kept, and an
 HMAC of the e-mail address under ``settings.PETITE_RECEIPT_SALT``.
@@ -43,12 +46,13 @@ from django.db.models import Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone, translation
 
-from petite.core import audit
+from petite.core import audit, disk
+from petite.core.deferred import follow_up
 
 from . import registry, scan, stores
 from .declarations import Declaration, Erasure
 from .identifiers import collect_identifiers
-from .models import ErasureReceipt
+from .models import ErasureLedgerEntry, ErasureReceipt
 
 logger = logging.getLogger(__name__)
 
@@ -58,6 +62,9 @@ ERASED_EMAIL_DOMAIN = "erased.invalid"  # RFC 2606: can never be delivered to
 # Rows changed per UPDATE: well under every backend's limit of query parameters.
 UPDATE_BATCH_SIZE = 5000
 SESSION_LABEL = "sessions.Session"
+
+# PostgreSQL: dead row versions stay in the table files until a VACUUM (after commit).
+vacuum_erased_tables = follow_up("petite.privacy.tasks.vacuum_erased_tables")
 
 Counts = dict[str, Any]
 
@@ -71,6 +78,13 @@ def email_hash(email: str) -> str:
     answered from the address without the receipt revealing it."""
     return hmac.new(
         settings.PETITE_RECEIPT_SALT.encode(), normalise_email(email).encode(), hashlib.sha256
+    ).hexdigest()
+
+
+def member_hash(pk: Any) -> str:
+    """The erasure ledger's trace of the account: an HMAC of its id, same salt."""
+    return hmac.new(
+        settings.PETITE_RECEIPT_SALT.encode(), f"member:{pk}".encode(), hashlib.sha256
     ).hexdigest()
 
 
@@ -105,6 +119,11 @@ def erase_member(
             audit.record(AUDIT_ACTION, actor=requested_by_staff, receipt=str(receipt.pk))
             outcome, files = _erase(member, receipt)
             receipts.update(outcome=outcome, erased_at=timezone.now())
+            # Salted hashes only, so that restoring a backup erases the member again.
+            ErasureLedgerEntry.objects.get_or_create(
+                member_hash=member_hash(member.pk),
+                defaults={"email_hash": receipt.email_hash, "erased_at": timezone.now()},
+            )
     except Exception as error:
         # The class name only: a message could quote the data being erased.
         receipts.update(
@@ -128,8 +147,35 @@ def erase_member(
         else ErasureReceipt.Status.FINDINGS,
         finished_at=timezone.now(),
     )
+    _clear_from_disk(outcome)
     receipt.refresh_from_db()
     return receipt
+
+
+def _clear_from_disk(outcome: dict[str, Counts]) -> None:
+    """Deleted rows leave their bytes in the database files until this runs (see
+    :mod:`petite.core.disk`): SQLite's log is checkpointed and emptied now,
+    PostgreSQL's touched tables are vacuumed by a task once this has committed."""
+    if disk.vendor() == "sqlite":
+        disk.checkpoint()
+    elif disk.vendor() == "postgresql":
+        vacuum_erased_tables.after_commit(tables=touched_tables(outcome))
+
+
+def touched_tables(outcome: dict[str, Counts]) -> list[str]:
+    """The tables of the models an erasure changed, from the receipt's counts."""
+    tables = {ErasureReceipt._meta.db_table, ErasureLedgerEntry._meta.db_table}
+    for label, counts in outcome.items():
+        if not isinstance(counts, dict) or not any(
+            isinstance(counts.get(k), int) and counts[k]
+            for k in ("deleted", "blanked", "anonymised")
+        ):
+            continue
+        try:
+            tables.add(apps.get_model(label)._meta.db_table)
+        except (LookupError, ValueError):
+            continue
+    return sorted(tables)
 
 
 # --- The erasure itself -------------------------------------------------------------

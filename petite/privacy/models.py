@@ -135,9 +135,75 @@ class Disclosure(models.Model):
         return f"{self.recipient_name or self.recipient} @ {self.at:%Y-%m-%d %H:%M}"
 
 
+_KEPT_FOR_RESTORES = _(
+    "so that restoring a backup cannot bring an erased account back (GDPR Art. 17)"
+)
+
+
+class ErasureLedgerEntry(models.Model):
+    """One erasure, remembered so that restoring a backup cannot bring the member back.
+
+    It holds salted hashes only (the receipt's HMAC of the e-mail address, and an
+    HMAC of the member's id under the same salt), never a value: after a restore,
+    ``manage.py restore`` computes the same hashes for the restored members and
+    erases again whoever was erased after the backup was taken (docs/operations.md).
+    """
+
+    email_hash = models.CharField(
+        _("keyed hash of the e-mail address"), max_length=64, db_index=True
+    )
+    member_hash = models.CharField(
+        _("keyed hash of the account number"), max_length=64, unique=True
+    )
+    erased_at = models.DateTimeField(_("erased at"), db_index=True)
+
+    class Meta:
+        ordering = ["erased_at"]
+        verbose_name = _("erasure ledger entry")
+        verbose_name_plural = _("erasure ledger")
+
+    class Privacy:
+        # No subject and no personal field: salted hashes that nobody can turn back
+        # into an address or an account, kept as long as backups are.
+        subject = None
+        fields = {
+            "email_hash": Personal(
+                categories.DATA_REQUESTS,
+                ["P4"],
+                Erasure.KEEP,
+                kept_because=_KEPT_FOR_RESTORES,
+            ),
+            "member_hash": Personal(
+                categories.DATA_REQUESTS,
+                ["P4"],
+                Erasure.KEEP,
+                kept_because=_KEPT_FOR_RESTORES,
+            ),
+        }
+        timestamp = "erased_at"
+        # Needed as long as a backup taken before the erasure may be restored.
+        retention = purposes.Retention(
+            _("%(period)s after the erasure, as long as backups are kept"),
+            "PETITE_BACKUP_RETENTION_DAYS",
+        )
+        technical = ["id", "erased_at"]
+        note = _(
+            "Holds no personal data beyond salted hashes: a keyed hash of an erased "
+            "member's e-mail address and of their account number, so that restoring "
+            "a backup erases them again. Neither can be turned back into the address."
+        )
+
+    def __str__(self) -> str:
+        return f"Erasure ledger entry {self.pk}"
+
+
 # The register of service providers and the staff access log live in their own
 # modules (S4); imported here so that Django finds their models.
 from .access import AccessRecord  # noqa: E402
 from .providers import ProviderAgent, ServiceProvider  # noqa: E402
 
-__all__ = ["AccessRecord", "Disclosure", "ErasureReceipt", "ProviderAgent", "ServiceProvider"]
+__all__ = [
+    "AccessRecord",
+    "Disclosure",
+    "ErasureLedgerEntry",
+    "ErasureReceipt", "ProviderAgent", "ServiceProvider"]

@@ -24,7 +24,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from petite.core import audit
+from petite.core import audit, disk
 from petite.core.errors import ActionRefused
 from petite.privacy import export as export_engine
 
@@ -172,7 +172,7 @@ def build_export(*, export_id: str | uuid.UUID) -> DataExport | None:
     """
     token = uuid.uuid4()
     directory = export_dir()
-    directory.mkdir(parents=True, exist_ok=True)
+    disk.private_directory(directory)
     with transaction.atomic():
         export = (
             DataExport.objects.select_for_update()
@@ -217,15 +217,17 @@ def build_export(*, export_id: str | uuid.UUID) -> DataExport | None:
 
     member = export.member
     try:
-        summary = export_engine.write_archive(
-            member,
-            str(partial),
-            language=member.language or settings.LANGUAGE_CODE,
-            progress=progress,
-            workdir=str(directory),
-        )
-        # On disk before it takes its final name: a crash never leaves a truncated archive.
-        with partial.open("rb") as written:
+        # Created 0600: the archive is the member's whole data.
+        with disk.private_file(partial, "w+b") as written:
+            summary = export_engine.write_archive(
+                member,
+                written,
+                language=member.language or settings.LANGUAGE_CODE,
+                progress=progress,
+                workdir=str(directory),
+            )
+            # On disk before it takes its final name: a crash never leaves a truncated archive.
+            written.flush()
             os.fsync(written.fileno())
         os.replace(partial, final)
     except _Superseded:
