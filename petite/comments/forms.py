@@ -9,6 +9,8 @@ from django.conf import settings
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from petite.core.formbody import CompleteForm
+
 from . import markup
 
 
@@ -29,3 +31,7 @@ class CommentForm(forms.Form):
 
     def clean_body(self) -> str:
         return markup.check(self.cleaned_data.get("body", ""))
+
+
+class CommentEditForm(CompleteForm, CommentForm):
+    """Changing a published comment: a body that lost the field changes nothing."""

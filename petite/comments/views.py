@@ -19,9 +19,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from petite.accounts.models import Member
+from petite.core.formbody import edits_existing_data
 
 from . import actions, markup, selectors
-from .forms import CommentForm
+from .forms import CommentEditForm, CommentForm
 from .models import Article
 
 
@@ -133,6 +134,7 @@ def _has_display_name(member: Member) -> bool:
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
+@edits_existing_data
 def edit(request: HttpRequest, comment_id: int) -> HttpResponse:
     member = _member(request)
     comment = selectors.own_comment(member, comment_id)
@@ -140,14 +142,14 @@ def edit(request: HttpRequest, comment_id: int) -> HttpResponse:
         raise Http404
     status = 200
     if request.method == "POST":
-        form = CommentForm(request.POST)
+        form = CommentEditForm(request.POST)
         if form.is_valid():
             actions.edit_comment(member=member, comment=comment, body=form.cleaned_data["body"])
             messages.success(request, _("Your comment has been changed."))
             return redirect(_comment_url(comment.article, comment.pk))
         status = 400
     else:
-        form = CommentForm(initial={"body": comment.body})
+        form = CommentEditForm(initial={"body": comment.body})
     return render(request, "comments/edit.html", {"form": form, "comment": comment}, status=status)
 
 

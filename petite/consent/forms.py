@@ -7,11 +7,13 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from petite.core.formbody import CompleteForm
+
 from .choices import ADS, CATEGORIES
 from .models import ConsentRecord
 
 
-class ChoiceForm(forms.Form):
+class ChoiceForm(CompleteForm, forms.Form):
     """Which button was pressed, and the switches (read only for "Save my choice")."""
 
     action = forms.ChoiceField(

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_http_methods
 from petite.accounts.models import Member
 from petite.accounts.network import client_ip
 from petite.core import origin
+from petite.core.formbody import edits_existing_data
 
 from . import actions, choices, cookies, protection, selectors, snippets
 from .forms import ChoiceForm
@@ -92,6 +93,8 @@ def choose(request: HttpRequest) -> HttpResponse:
     return _choose_page(request, form, next_url=initial["next"])
 
 
+# Outside csrf_exempt, so that it keeps the view exempt (it checks the origin itself).
+@edits_existing_data
 @csrf_exempt  # the banner works before any cookie exists: the origin check stands in
 @require_http_methods(["POST"])
 def save(request: HttpRequest) -> HttpResponse:

@@ -10,6 +10,8 @@ from django import forms
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from petite.core.formbody import CompleteForm
+
 from .models import Campaign, Topic
 
 
@@ -53,7 +55,7 @@ def signup_topics_field() -> TopicChoiceField | None:
     )
 
 
-class PreferencesForm(forms.Form):
+class PreferencesForm(CompleteForm, forms.Form):
     """The member's topics: every offered topic, and any they chose that is no longer offered."""
 
     def __init__(self, *args: Any, shown: list[Topic], **kwargs: Any) -> None:

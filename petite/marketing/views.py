@@ -15,6 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from petite.accounts.models import Member
+from petite.core.formbody import edits_existing_data
 
 from . import actions, emails, selectors, tokens
 from .forms import PreferencesForm
@@ -25,6 +26,7 @@ HISTORY_LENGTH = 10
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
+@edits_existing_data
 def preferences(request: HttpRequest) -> HttpResponse:
     member = cast(Member, request.user)
     chosen = list(selectors.subscribed_topics(member))

@@ -7,11 +7,13 @@ from typing import Any
 from django import forms
 from django.utils.text import capfirst
 
+from petite.core.formbody import CompleteForm
+
 from . import countries
 from .models import PORTRAIT_FIELDS, Portrait
 
 
-class PortraitForm(forms.ModelForm[Portrait]):
+class PortraitForm(CompleteForm, forms.ModelForm[Portrait]):
     # Choices are a callable so that country names follow the page's language.
     country = forms.ChoiceField(choices=countries.choices, required=False)
 

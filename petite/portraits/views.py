@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from petite.accounts.models import Member
+from petite.core.formbody import edits_existing_data
 
 from . import actions, countries, selectors
 from .forms import PortraitForm
@@ -42,6 +43,7 @@ def detail(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
+@edits_existing_data
 def edit(request: HttpRequest) -> HttpResponse:
     member = _member(request)
     portrait = selectors.portrait_of(member) or Portrait(member=member)

@@ -14,6 +14,8 @@ from django.contrib.auth import get_user_model
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 
+from petite.core.formbody import CompleteForm
+
 
 def _model_field(name: str) -> Any:
     return get_user_model()._meta.get_field(name)
@@ -27,7 +29,7 @@ def _language_choices() -> list[tuple[str, str]]:
     ]
 
 
-class IdentityForm(forms.Form):
+class IdentityForm(CompleteForm, forms.Form):
     first_name = forms.CharField(
         label=capfirst(_model_field("first_name").verbose_name),
         max_length=_model_field("first_name").max_length,

@@ -23,6 +23,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from petite.core.formbody import edits_existing_data
+
 from . import actions, selectors
 from .forms import IdentityForm
 from .models import DataExport
@@ -55,6 +57,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
+@edits_existing_data
 def identity(request: HttpRequest) -> HttpResponse:
     member = _member(request)
     if request.method == "POST":
