@@ -24,6 +24,9 @@ class ChoiceForm(CompleteForm, forms.Form):
         },
     )
 
+    # The pressed button: without it the form refuses with its own message (400).
+    may_be_absent = ("action",)
+
     def __init__(self, *args: Any, global_privacy_control: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.global_privacy_control = global_privacy_control

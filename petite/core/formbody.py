@@ -88,8 +88,9 @@ def check_body(request: HttpRequest) -> None:
 def missing_fields(form: forms.BaseForm) -> list[str]:
     """The fields ``form`` renders that its bound data does not carry."""
     missing = []
+    may_be_absent = set(getattr(form, "may_be_absent", ()))
     for name, field in form.fields.items():
-        if field.disabled:
+        if field.disabled or name in may_be_absent:
             continue
         if field.widget.value_omitted_from_data(form.data, form.files, form.add_prefix(name)):
             missing.append(name)
@@ -101,8 +102,11 @@ class CompleteForm(forms.BaseForm):
 
     Put it first: ``class PortraitForm(CompleteForm, forms.ModelForm[Portrait])``.
     ``is_valid()`` raises :class:`IncompleteBody`; the view's
-    :func:`edits_existing_data` answers 400.
+    :func:`edits_existing_data` answers 400. ``may_be_absent`` names fields whose
+    absence the form itself refuses with its own message (a required button).
     """
+
+    may_be_absent: tuple[str, ...] = ()
 
     def full_clean(self) -> None:
         if self.is_bound and missing_fields(self):

@@ -5,8 +5,9 @@ as by people, and Mailgun posts delivery events to the tracking webhook; neither
 knows our language prefixes.
 """
 
-from anymail.webhooks.mailgun import MailgunTrackingWebhookView
 from django.urls import URLPattern, URLResolver, path
+
+from petite.core.machine import machine_endpoint, mailgun_signature_block
 
 from . import views
 
@@ -14,10 +15,11 @@ app_name = "marketing_machine"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
     # Give Mailgun this address for its "permanent failure", "complained" and
-    # "unsubscribed" webhooks; anymail checks the signature before anything runs.
+    # "unsubscribed" webhooks; the signature block's shape is checked before anymail
+    # reads it, and anymail checks the signature before anything runs.
     path(
         "webhooks/mailgun/tracking/",
-        MailgunTrackingWebhookView.as_view(),
+        machine_endpoint(views.TrackingWebhookView.as_view(), check=mailgun_signature_block),
         name="mailgun_tracking",
     ),
 ]

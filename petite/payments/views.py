@@ -26,6 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from petite.accounts.models import Member
 from petite.accounts.network import client_ip
+from petite.core import machine
 from petite.core.errors import ActionRefused
 
 from . import actions, providers, ratelimit, selectors
@@ -409,8 +410,10 @@ def _webhook(request: HttpRequest, provider_key: str) -> HttpResponse:
     if not provider.is_configured():
         return JsonResponse({"error": "not configured"}, status=404)
     try:
-        event = provider.parse_webhook(request)
-    except InvalidWebhook as error:
+        # Signed or not, a payload of the wrong shape is refused, never a 500.
+        with machine.reading():
+            event = provider.parse_webhook(request)
+    except (InvalidWebhook, machine.MalformedPayload) as error:
         logger.warning("Refused a %s webhook: %s", provider_key, error)
         return JsonResponse({"error": "invalid signature or payload"}, status=400)
     except ProviderUnavailable:
