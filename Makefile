@@ -3,12 +3,14 @@ SHELL := /bin/bash
 export UV_PYTHON_DOWNLOADS := never
 # A uv that runs (a pyenv shim may name one that does not), else the one `make uv` installs.
 UV := $(shell uv --version >/dev/null 2>&1 && command -v uv || echo $(HOME)/.local/bin/uv)
+# Tests start tools through it (localstripe: `uv tool run`), whatever PATH says.
+export PETITE_UV := $(UV)
 MANAGE := $(UV) run --frozen python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?= -n 2 --dist loadgroup
 
-.PHONY: run test lint typecheck checks pytest sync uv bench messages demo browsers clamav clean
+.PHONY: run test lint typecheck checks pytest conformance sync uv bench messages demo browsers clamav clean
 
 uv:
 	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --user --quiet uv
@@ -57,6 +59,10 @@ pytest: sync browsers clamav
 	$(UV) run --frozen pytest $(PYTEST_ARGS)
 
 test: lint typecheck checks pytest
+
+# Every delivered clause proven by a passing test of the last run (a skip is unproven).
+conformance: sync
+	$(MANAGE) conformance --strict
 
 # Benchmarks: print ratios and write bench/RESULTS.md.
 bench: sync

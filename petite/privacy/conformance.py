@@ -170,8 +170,9 @@ class MatrixRow:
         outcomes = [outcome for _nodeid, outcome in self.tests]
         if any(outcome == "failed" for outcome in outcomes):
             return "failing"
-        if all(outcome in {"skipped", "xfailed"} for outcome in outcomes):
-            return "skipped"
+        # A skipped test proves nothing: one is enough to leave the promise unproven.
+        if any(outcome in {"skipped", "xfailed"} for outcome in outcomes):
+            return "unproven"
         return "passing"
 
 

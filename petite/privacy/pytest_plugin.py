@@ -13,6 +13,13 @@ the root directory) with no ``-k``, ``-m``, ``--deselect``, ``--ignore``,
 not select. ``PETITE_CONFORMANCE_REQUIRED=1`` enforces the rule on any run and
 ``=0`` turns it off. A narrower run merges its results into the existing report.
 
+**No silent skips.** With ``CI=true`` a test carrying a delivered clause ID that
+skips (its component could not start, a tool was not found) is reported as a
+failure: a promise proven by nothing must not leave CI green. Tests marked
+``@pytest.mark.postgresql`` (a PostgreSQL setting, a VACUUM) are not skipped on
+SQLite but deselected at collection, and none of them may be a delivered clause's
+only proof (the SQLite run then reports the clause missing).
+
 Registered in the root conftest.py with ``pytest_plugins``; works with xdist
 (the IDs travel to the controller in each report's ``user_properties``).
 """
@@ -24,10 +31,12 @@ import os
 from typing import Any
 
 import pytest
+from django.conf import settings
 
 from petite.privacy import conformance
 
 REQUIRED_ENV = "PETITE_CONFORMANCE_REQUIRED"
+CI_ENV = "CI"
 _PROPERTY = "clause"
 _NARROWING_OPTIONS = ("keyword", "markexpr", "deselect", "ignore", "ignore_glob", "lf", "stepwise")
 
@@ -55,6 +64,19 @@ def report_outcome(report: pytest.TestReport) -> str | None:
     if report.when == "call":
         return "xpassed" if hasattr(report, "wasxfail") else "passed"
     return None
+
+
+def in_ci(environ: dict[str, str] | None = None) -> bool:
+    value = (environ if environ is not None else os.environ).get(CI_ENV, "")
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def on_postgresql() -> bool:
+    return "postgresql" in str(settings.DATABASES["default"]["ENGINE"])
+
+
+def delivered_clauses(item: pytest.Item) -> list[str]:
+    return [clause for clause in clause_ids(item) if clause in conformance.DELIVERED]
 
 
 def is_full_run(config: pytest.Config, environ: dict[str, str] | None = None) -> bool:
@@ -87,9 +109,29 @@ class ConformancePlugin:
 
     @pytest.hookimpl(trylast=True)
     def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+        if not on_postgresql():
+            # Deselected, not skipped: these cannot run on this database at all.
+            only_postgresql = [i for i in items if i.get_closest_marker("postgresql")]
+            if only_postgresql:
+                self.config.hook.pytest_deselected(items=only_postgresql)
+                items[:] = [i for i in items if not i.get_closest_marker("postgresql")]
         for item in items:
             for clause in clause_ids(item):
                 item.user_properties.append((_PROPERTY, clause))
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+        report = yield
+        if report.skipped and not hasattr(report, "wasxfail") and in_ci():
+            delivered = delivered_clauses(item)
+            if delivered:
+                reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else ""
+                report.outcome = "failed"
+                report.longrepr = (
+                    f"CI=true: this test proves delivered clause(s) {', '.join(delivered)} "
+                    f"and may not skip ({reason})"
+                )
+        return report
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         clauses = report_clause_ids(report)

@@ -231,11 +231,10 @@ def test_a_sending_killed_mid_batch_resumes_with_exactly_one_message_per_member(
     assert deliveries.objects.filter(status=Status.SENT).count() == 7
 
 
+@pytest.mark.postgresql  # synchronous_commit is a PostgreSQL setting
 def test_a_batch_leaves_the_connection_as_durable_as_it_found_it(
     deliveries: Any, members: list[Member]
 ) -> None:
-    if connection.vendor != "postgresql":
-        pytest.skip("synchronous_commit is a PostgreSQL setting")
     bulkmail.plan(deliveries.objects.all(), members=Member.objects.all(), sending=1)
 
     send_all(deliveries)

@@ -16,7 +16,6 @@ import hmac
 import http.client
 import json
 import os
-import shutil
 import socket
 import subprocess
 import tempfile
@@ -29,6 +28,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
+
+from petite.core import tools
 
 
 @dataclass
@@ -296,7 +297,8 @@ class FakePayPal(_Server):
 
 def start_localstripe(port: int) -> subprocess.Popen[bytes] | None:
     """localstripe as its own process (GPL: never imported); None when it cannot run."""
-    uv = shutil.which("uv")
+    # Through the project's own paths: a fresh machine has uv in ~/.local/bin only.
+    uv = tools.find("uv", env="PETITE_UV")
     if uv is None:
         return None
     env = {**os.environ, "UV_PYTHON_DOWNLOADS": "never"}

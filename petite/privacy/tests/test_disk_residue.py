@@ -179,12 +179,11 @@ def test_every_sqlite_connection_overwrites_deleted_content() -> None:
     assert disk.secure_delete_enabled()
 
 
+@pytest.mark.postgresql  # SQLite's residue is proven by the file test above
 @pytest.mark.django_db(transaction=True)
 def test_finding_6_postgresql_rows_gone_and_touched_tables_vacuumed(settings: Any) -> None:
     """On PostgreSQL: after an erasure, its rows are gone and the tables it touched
     have been vacuumed (after the commit, by the task)."""
-    if connection.vendor != "postgresql":
-        pytest.skip("PostgreSQL only: SQLite's residue is proven by the file test above")
     populated = populate(OTTILIE)
     member = populated.member
 

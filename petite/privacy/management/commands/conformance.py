@@ -2,7 +2,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from petite.privacy import conformance
 
@@ -23,9 +23,20 @@ class Command(BaseCommand):
         parser.add_argument(
             "--requirements", type=Path, help="REQUIREMENTS.md (default: ../shared/spec/)."
         )
+        parser.add_argument(
+            "--strict",
+            action="store_true",
+            help="Exit with status 1 unless every delivered clause is passing "
+            "(a skipped test counts as unproven). .ci/run uses it.",
+        )
 
     def handle(
-        self, *args: Any, report: Path | None, requirements: Path | None, **options: Any
+        self,
+        *args: Any,
+        report: Path | None,
+        requirements: Path | None,
+        strict: bool = False,
+        **options: Any,
     ) -> None:
         requirements_path = requirements or conformance.requirements_path()
         report_path = report or conformance.report_path(conformance.BASE_DIR, os.environ)
@@ -55,3 +66,10 @@ class Command(BaseCommand):
         for clause in conformance.unknown_clauses(spec, data["tests"]):
             self.stderr.write(f"Tests carry {clause}, which REQUIREMENTS.md does not define.")
         self.stdout.write(f"(requirements: {requirements_path}; results: {report_path})")
+        unproven = [row.requirement.id for row in delivered if row.status != "passing"]
+        if unproven:
+            self.stdout.write(
+                f"delivered but not proven (failing, skipped or missing): {', '.join(unproven)}"
+            )
+            if strict:
+                raise CommandError("Some delivered clauses are not proven by a passing test.")
