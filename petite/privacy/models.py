@@ -206,4 +206,7 @@ __all__ = [
     "AccessRecord",
     "Disclosure",
     "ErasureLedgerEntry",
-    "ErasureReceipt", "ProviderAgent", "ServiceProvider"]
+    "ErasureReceipt",
+    "ProviderAgent",
+    "ServiceProvider",
+]
