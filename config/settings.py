@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "petite.payments",
     "petite.support",
     "petite.security",
+    "petite.legal",
     "petite.demo",
 ]
 
@@ -398,6 +399,19 @@ PETITE_DATA_REQUEST_QUARANTINE_RETENTION_DAYS = env_int(
 PETITE_POLICY_NOTICE_DAYS = max(15, env_int("PETITE_POLICY_NOTICE_DAYS", 15))
 # Notices sent per batch task (one mailer connection per batch).
 PETITE_POLICY_NOTICE_BATCH_SIZE = env_int("PETITE_POLICY_NOTICE_BATCH_SIZE", 500)
+
+# --- Authority requests, legal holds and transfers (S5, S6) ----------------------
+# The register of authority requests and transfers, and the records naming members
+# in them, are kept 5 years (the civil limitation period), then deleted.
+PETITE_LEGAL_REGISTER_RETENTION_DAYS = env_int("PETITE_LEGAL_REGISTER_RETENTION_DAYS", 5 * 365 + 1)
+# How long an authority's one-time download link lives.
+PETITE_LEGAL_DOWNLOAD_HOURS = env_int("PETITE_LEGAL_DOWNLOAD_HOURS", 72)
+# Days before a non-disclosure order's review date when the team is reminded.
+PETITE_LEGAL_GAG_REMINDER_DAYS = env_int("PETITE_LEGAL_GAG_REMINDER_DAYS", 14)
+# Days between the last transfer notice and the transfer: at least the 15 of E3.
+PETITE_TRANSFER_NOTICE_DAYS = max(15, env_int("PETITE_TRANSFER_NOTICE_DAYS", 30))
+# Members in a transfer's scope by default: active within this many days (CNIL: 3 years).
+PETITE_TRANSFER_ACTIVE_DAYS = env_int("PETITE_TRANSFER_ACTIVE_DAYS", 3 * 365)
 
 # --- Cookie consent (R1.5, P2, P7) -------------------------------------------------
 # The visitor's choice lives in one strictly necessary, signed cookie (docs/consent.md).

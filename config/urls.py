@@ -19,6 +19,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("petite.thirdparty.machine_urls")),
     path("", include("petite.payments.webhook_urls")),
     path("", include("petite.marketing.machine_urls")),
+    path("", include("petite.legal.machine_urls")),
 ]
 urlpatterns += i18n_patterns(
     path("", core_views.home, name="home"),
@@ -46,6 +47,7 @@ urlpatterns += i18n_patterns(
     path("your-data/", include("petite.rights.urls")),
     path("data-requests/", include("petite.datarequests.urls")),
     path("security/", include("petite.security.urls")),
+    path("", include("petite.legal.urls")),
     path("back-office/", admin.site.urls),
     prefix_default_language=False,
 )

@@ -231,6 +231,10 @@ def erase_closing_account(*, member: Member) -> ErasureReceipt:
     address = member.email
     language = member.language or settings.LANGUAGE_CODE
     receipt = erasure.erase_member(member=member, reason=DELETION_REASON)
+    if receipt.status == ErasureReceipt.Status.HELD:
+        # A legal hold froze the data (S5): the account stays closed and the erasure
+        # resumes when the hold lifts; the confirmation waits for it.
+        return receipt
     # erase_member's transaction is durable: it has committed by now, so the e-mail
     # never announces an erasure that was rolled back.
     send_deletion_confirmation(address=address, language=language, receipt=receipt)

@@ -242,6 +242,22 @@ SECURITY = Category(
     ),
     CONNECTING,
 )
+LEGAL_REQUESTS = Category(
+    "legal_requests",
+    _("Requests from authorities"),
+    _(
+        "The requests from courts and authorities that named you, what we decided and "
+        "what was disclosed, shown once the law allows you to be told."
+    ),
+)
+TRANSFERS = Category(
+    "transfers",
+    _("Transfers of the Platform"),
+    _(
+        "The notices we sent you about a merger, acquisition, sale or receivership, and "
+        "your objection if you made one."
+    ),
+)
 
 CATEGORIES: dict[str, Category] = {
     c.key: c
@@ -271,6 +287,8 @@ CATEGORIES: dict[str, Category] = {
         HELP_REQUESTS,
         STAFF_ACCESS,
         SECURITY,
+        LEGAL_REQUESTS,
+        TRANSFERS,
     )
 }
 

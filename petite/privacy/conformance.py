@@ -61,6 +61,9 @@ DELIVERED: frozenset[str] = frozenset(
         "S1",
         # Issue 14: suspicious sign-ins, malware scanning, the incident register.
         "P8",
+        # Issue 15: authority requests, legal holds, the transparency report, transfers.
+        "S5",
+        "S6",
     }
 )
 

@@ -21,14 +21,16 @@ through :mod:`petite.privacy.registry`; none knows an app by name.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 from functools import cached_property
 from typing import Any
 
 from django.db import models
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.functional import Promise
 
 from . import purposes as purposes_module
@@ -88,6 +90,10 @@ class Declaration:
     member_label: Promise | None = None
     member_description: Promise | None = None
     area: Area | None = None
+    # ``hidden(now) -> Q``: the rows the member may not see yet (a disclosure under a
+    # court's non-disclosure order). "Your data" and the export leave them out; the
+    # erasure and retention engines, which read every row, do not.
+    hidden: Callable[[datetime], Q] | None = None
     errors: list[str] = field(default_factory=list)
 
     @classmethod
@@ -106,6 +112,7 @@ class Declaration:
             member_label=getattr(spec, "label", None),
             member_description=getattr(spec, "description", None),
             area=getattr(spec, "area", None),
+            hidden=getattr(spec, "hidden", None),
         )
 
     @property
@@ -172,11 +179,14 @@ class Declaration:
         """The rows the member sees in "Your data" and their export: those about
         them, and those given to them (``shared_with``)."""
         condition = self.subject_filter(member)
-        if not self.shared_with:
-            return self.model._default_manager.filter(condition)
-        for path in self.shared_with:
-            condition |= Q(**{path: member.pk})
-        return self.model._default_manager.filter(condition).distinct()
+        rows = self.model._default_manager.filter(condition)
+        if self.shared_with:
+            for path in self.shared_with:
+                condition |= Q(**{path: member.pk})
+            rows = self.model._default_manager.filter(condition).distinct()
+        if self.hidden is not None:
+            rows = rows.exclude(self.hidden(timezone.now()))
+        return rows
 
     def concrete_field_names(self) -> list[str]:
         return [

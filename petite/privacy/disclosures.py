@@ -17,10 +17,12 @@ Members read the log on their pages and in their export (it is a declared model)
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from datetime import datetime
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from .categories import Category
 from .models import Disclosure
@@ -36,8 +38,12 @@ def record(
     fields: Mapping[str, Category],
     recipient_name: str = "",
     reference: str = "",
+    hidden_until: datetime | None = None,
 ) -> Disclosure:
-    """Write one disclosure: ``fields`` maps each field name sent to its data category."""
+    """Write one disclosure: ``fields`` maps each field name sent to its data category.
+
+    ``hidden_until``: a court forbids telling the member before then (S5); the row
+    stays out of their pages and export until that time or until :func:`reveal`."""
     if purpose not in PURPOSES:
         raise ValueError(f"Unknown purpose {purpose!r}.")
     if recipient.key not in {r.key for r in PURPOSES[purpose].recipients}:
@@ -52,8 +58,24 @@ def record(
         categories=category_keys,
         fields=sorted(fields),
         reference=reference[:200],
+        hidden_until=hidden_until,
     )
 
 
 def for_member(member: Any) -> QuerySet[Disclosure]:
-    return Disclosure.objects.filter(member=member)
+    """What the member may see: their disclosures, less those still hidden."""
+    return Disclosure.objects.filter(member=member).exclude(hidden_until__gt=timezone.now())
+
+
+def hide_until(ids: Iterable[int], until: datetime | None) -> int:
+    """Move the time before which these disclosures stay hidden (an order extended)."""
+    return Disclosure.objects.filter(pk__in=list(ids)).update(hidden_until=until)
+
+
+def reveal(ids: Iterable[int]) -> int:
+    """Show these disclosures to their members now (a non-disclosure order lifted)."""
+    return (
+        Disclosure.objects.filter(pk__in=list(ids))
+        .filter(Q(hidden_until__gt=timezone.now()))
+        .update(hidden_until=None)
+    )

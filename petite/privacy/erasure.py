@@ -15,6 +15,10 @@ It reads only the registry. For one member, in one transaction:
    rows: one ``UPDATE`` per model (per few thousand rows).
 5. It deletes the member's own row (the declaration whose subject is ``""``) last.
 
+A member under a legal hold (:mod:`petite.privacy.holds`) is not erased: the receipt
+says ``HELD`` and nothing changes. Asking again while the hold lasts returns the same
+receipt; once it lifts, the next call resumes that receipt and erases.
+
 A failure anywhere rolls everything back: the member is untouched, the receipt says
 ``FAILED`` (it is written before the transaction, so the attempt leaves a trace) and
 a later call starts afresh with a new receipt. After the commit, the member's stored
@@ -50,7 +54,7 @@ from django.utils import timezone, translation
 from petite.core import audit, disk
 from petite.core.deferred import follow_up
 
-from . import registry, scan, stores
+from . import holds, registry, scan, stores
 from .declarations import Declaration, Erasure
 from .identifiers import collect_identifiers
 from .models import ErasureLedgerEntry, ErasureReceipt
@@ -58,6 +62,7 @@ from .models import ErasureLedgerEntry, ErasureReceipt
 logger = logging.getLogger(__name__)
 
 AUDIT_ACTION = "privacy.member_erased"
+HELD_AUDIT_ACTION = "privacy.erasure_held"
 ERASED_TEXT = "[erased]"
 ERASED_EMAIL_DOMAIN = "erased.invalid"  # RFC 2606: can never be delivered to
 # Rows changed per UPDATE: well under every backend's limit of query parameters.
@@ -103,11 +108,31 @@ def erase_member(
     what the receipt proves). Raises whatever made the erasure fail, after marking the
     receipt ``FAILED``; nothing is erased then.
     """
-    receipt = ErasureReceipt.objects.create(
-        email_hash=email_hash(str(getattr(member, "email", "") or "")),
-        reason=reason[: ErasureReceipt._meta.get_field("reason").max_length or 200],
-        requested_by_staff_id=requested_by_staff.pk if requested_by_staff is not None else None,
-    )
+    hashed = email_hash(str(getattr(member, "email", "") or ""))
+    waiting = ErasureReceipt.objects.filter(
+        email_hash=hashed, status=ErasureReceipt.Status.HELD
+    ).first()
+    if holds.is_held(member):
+        if waiting is None:
+            waiting = ErasureReceipt.objects.create(
+                email_hash=hashed,
+                reason=reason[: ErasureReceipt._meta.get_field("reason").max_length or 200],
+                requested_by_staff_id=requested_by_staff.pk if requested_by_staff else None,
+                status=ErasureReceipt.Status.HELD,
+                outcome={"held": True},
+            )
+            audit.record(HELD_AUDIT_ACTION, actor=requested_by_staff, receipt=str(waiting.pk))
+        return waiting
+    if waiting is not None:
+        # The hold lifted: the erasure it froze resumes under the same receipt.
+        ErasureReceipt.objects.filter(pk=waiting.pk).update(status=ErasureReceipt.Status.RUNNING)
+        receipt = waiting
+    else:
+        receipt = ErasureReceipt.objects.create(
+            email_hash=hashed,
+            reason=reason[: ErasureReceipt._meta.get_field("reason").max_length or 200],
+            requested_by_staff_id=requested_by_staff.pk if requested_by_staff else None,
+        )
     # Updates go through querysets, never receipt.save(): the erasure may blank the
     # receipt's own requested_by_staff (a staff member erasing their own account).
     receipts = ErasureReceipt.objects.filter(pk=receipt.pk)
@@ -118,7 +143,11 @@ def erase_member(
         with transaction.atomic(durable=True):
             # First, so that a staff member erasing themselves is unlinked from it too.
             audit.record(AUDIT_ACTION, actor=requested_by_staff, receipt=str(receipt.pk))
-            outcome, files = _erase(member, receipt)
+            counts, files = _erase(member, receipt)
+            outcome: dict[str, Any] = dict(counts)
+            if waiting is not None:
+                # Proof that the erasure waited for a legal hold, and until when.
+                outcome["held_until"] = timezone.now().isoformat()
             receipts.update(outcome=outcome, erased_at=timezone.now())
             # Salted hashes only, so that restoring a backup erases the member again.
             ErasureLedgerEntry.objects.get_or_create(

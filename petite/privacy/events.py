@@ -9,3 +9,6 @@ class Event(Events):
     PROVIDER_AGENT_SET = "privacy.provider_agent_set"
     PROVIDER_AGENT_REMOVED = "privacy.provider_agent_removed"
     FIELD_REVEALED = "privacy.field_revealed"
+    MEMBER_ERASED = "privacy.member_erased"
+    ERASURE_HELD = "privacy.erasure_held"
+    RETENTION_PURGE = "privacy.retention_purge"

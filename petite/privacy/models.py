@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from . import areas, categories, purposes
@@ -23,6 +25,9 @@ class ErasureReceipt(models.Model):
         VERIFIED = "verified", _("Erased and verified")
         FINDINGS = "findings", _("Erased; the scan found identifiers to review")
         FAILED = "failed", _("Failed; nothing was erased")
+        # A legal hold (petite/privacy/holds.py) froze the data: nothing was erased
+        # yet; the same receipt resumes when the hold lifts.
+        HELD = "held", _("Frozen under a legal hold; erased when it lifts")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     email_hash = models.CharField(max_length=64, db_index=True)
@@ -107,6 +112,9 @@ class Disclosure(models.Model):
     # What it was for, without personal data: "order 42", "GET /api/me".
     reference = models.CharField(_("reference"), max_length=200, blank=True)
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    # Under a court's non-disclosure order the member may not see it before this time
+    # (the order's review date); None: visible at once.
+    hidden_until = models.DateTimeField(_("hidden until"), null=True, blank=True)
 
     class Meta:
         ordering = ["-at"]
@@ -129,7 +137,11 @@ class Disclosure(models.Model):
             "reference": Personal(categories.DISCLOSURES, ["P1"], Erasure.DELETE),
             "at": Personal(categories.DISCLOSURES, ["P1"], Erasure.DELETE),
         }
-        technical = ["id"]
+        technical = ["id", "hidden_until"]
+
+        @staticmethod
+        def hidden(now: datetime) -> Q:
+            return Q(hidden_until__gt=now)
 
     def __str__(self) -> str:
         return f"{self.recipient_name or self.recipient} @ {self.at:%Y-%m-%d %H:%M}"

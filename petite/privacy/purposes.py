@@ -1,4 +1,6 @@
-"""The ten purposes of the clause's §2, each a declared processing activity.
+"""The ten purposes of the clause's §2, each a declared processing activity, and the
+two cases of §3 in which data leaves the Platform for reasons of its own: the law
+(S5) and a change of owner (S6).
 
 Legal basis, retention and recipients belong to the purpose (DESIGN.md): a field
 says which purposes it serves, and everything the member is told about it (the
@@ -9,9 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import cast
 
 from django.conf import settings
-from django.utils.functional import Promise
+from django.utils.functional import Promise, lazy
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -229,7 +232,48 @@ P10 = Purpose(
     consent="marketing",
 )
 
-PURPOSES: dict[str, Purpose] = {p.id: p for p in (P1, P2, P3, P4, P5, P6, P7, P8, P9, P10)}
+
+def _transfer_description() -> str:
+    # Read when shown: the notice period is a setting, and the notice must say the
+    # number the transfer engine applies.
+    return gettext(
+        "If the Platform merges, is acquired, sells its assets or goes into receivership, "
+        "we e-mail every member concerned (those active in the last 3 years) at least "
+        "%(days)s days before any data is transferred; until then you can object, or "
+        "delete your account. Those who object or leave are not transferred."
+    ) % {"days": max(15, int(getattr(settings, "PETITE_TRANSFER_NOTICE_DAYS", 30)))}
+
+
+# The two cases of the clause's §3 where data leaves for the Platform's own obligations
+# (their ids are the clause's): never a reason to collect anything, only to disclose.
+S5 = Purpose(
+    "S5",
+    _("Requests from courts and authorities"),
+    _(
+        "When a court or an authority orders it, we check the order (for an authority "
+        "outside the European Union, that an international agreement allows it), disclose "
+        "only the data and dates it names, tell you unless the law forbids it for a time, "
+        "keep your data from erasure while a legal hold requires it, and publish a "
+        "transparency report every six months."
+    ),
+    LegalBasis.LEGAL_OBLIGATION,
+    Retention(
+        _("%(period)s after the request, then deleted"), "PETITE_LEGAL_REGISTER_RETENTION_DAYS"
+    ),
+    (recipients.TEAM, recipients.AUTHORITIES),
+)
+S6 = Purpose(
+    "S6",
+    _("A change of owner of the Platform"),
+    cast(Promise, lazy(_transfer_description, str)()),
+    LegalBasis.LEGITIMATE_INTEREST,
+    Retention(
+        _("%(period)s after the transfer, then deleted"), "PETITE_LEGAL_REGISTER_RETENTION_DAYS"
+    ),
+    (recipients.TEAM, recipients.SUCCESSOR),
+)
+
+PURPOSES: dict[str, Purpose] = {p.id: p for p in (P1, P2, P3, P4, P5, P6, P7, P8, P9, P10, S5, S6)}
 
 
 def get(purpose_id: str) -> Purpose:

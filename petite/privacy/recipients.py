@@ -53,6 +53,22 @@ recipients = SimpleNamespace(
         _("Third-party apps you authorise"),
         _("Only the data of the scopes you granted, until you revoke the app."),
     ),
+    AUTHORITIES=Recipient(
+        "authorities",
+        _("Courts and public authorities, when the law requires it"),
+        _(
+            "Only what a binding order names, after we checked it; you are told unless "
+            "the law forbids it for a time."
+        ),
+    ),
+    SUCCESSOR=Recipient(
+        "successor",
+        _("A company taking over the Platform"),
+        _(
+            "Only in a merger, acquisition, sale of assets or receivership, after every "
+            "member concerned was told and could object."
+        ),
+    ),
 )
 
 

@@ -1,6 +1,7 @@
 """The retention engine: delete what has outlived its declared period (R1.2).
 
-It reads only the registry. Every declaration whose effective retention has a
+It reads only the registry. Rows about a member under a legal hold
+(:mod:`petite.privacy.holds`) are skipped until the hold lifts. Every declaration whose effective retention has a
 fixed period (``Declaration.retention.days``) and a ``Privacy.timestamp``
 loses its rows older than that period. Rows go in batches of primary keys,
 each batch in its own transaction: a crash or a restart loses no work, and the
@@ -25,7 +26,7 @@ from django.utils import timezone
 
 from petite.core import audit
 
-from . import registry, stores
+from . import holds, registry, stores
 from .declarations import Declaration
 
 BATCH_SIZE = 1000
@@ -39,6 +40,7 @@ class Expiry:
     declaration: Declaration
     days: int
     cutoff: date | datetime
+    held: frozenset[Any] = frozenset()
 
     @property
     def label(self) -> str:
@@ -47,7 +49,12 @@ class Expiry:
     def expired(self) -> QuerySet[Any]:
         lookup = f"{self.declaration.timestamp}__lt"
         # The base manager: a custom default manager must not hide rows from the purge.
-        return self.declaration.model._base_manager.filter(**{lookup: self.cutoff})
+        rows = self.declaration.model._base_manager.filter(**{lookup: self.cutoff})
+        subject = self.declaration.subject
+        if self.held and subject is not None:
+            # Frozen by a legal hold: the rows of held members wait for it to lift.
+            rows = rows.exclude(**{"pk__in" if subject == "" else f"{subject}__in": self.held})
+        return rows
 
 
 def cutoff(declaration: Declaration, days: int, now: datetime) -> date | datetime:
@@ -63,12 +70,13 @@ def cutoff(declaration: Declaration, days: int, now: datetime) -> date | datetim
 def expiries(now: datetime | None = None) -> list[Expiry]:
     """Every declared model with a fixed retention period, in registry order."""
     now = now or timezone.now()
+    held = frozenset(holds.held_member_ids())
     found = []
     for declaration in registry.declarations():
         days = declaration.retention.days
         if days is None or not declaration.timestamp:
             continue
-        found.append(Expiry(declaration, days, cutoff(declaration, days, now)))
+        found.append(Expiry(declaration, days, cutoff(declaration, days, now), held))
     return found
 
 

@@ -32,6 +32,7 @@ from .page import _by_situation, _html_row, _purposes_overview
 from .values import (
     ANOTHER_MEMBER,
     ExportedField,
+    Scope,
     Section,
     _machine,
     _purpose_entry,
@@ -81,6 +82,7 @@ def write_archive(
     progress: Progress | None = None,
     chunk_size: int = CHUNK_SIZE,
     workdir: str | None = None,
+    scope: Scope | None = None,
 ) -> Summary:
     """Write the whole export of ``member`` as a ZIP archive to ``target`` (a path or
     a binary file). ``progress(done, total)`` is called after each chunk of rows,
@@ -94,7 +96,7 @@ def write_archive(
         tempfile.TemporaryFile("w+", encoding="utf-8", dir=workdir) as html_out,
         tempfile.TemporaryFile("w+", encoding="utf-8", dir=workdir) as files_out,
     ):
-        sections = plan(member)
+        sections = plan(member, scope)
         total = sum(s.count for s in sections)
         context = _Context(member, zf, html_out, files_out, report)
         context.summary.sections = len(sections)
@@ -140,6 +142,13 @@ def _write_data(context: _Context, sections: list[Section], total: int, chunk_si
         ),
         "purposes": [_purpose_entry(p) for p in purposes_used(sections)],
     }
+    scope = sections[0].scope if sections else None
+    if scope is not None:
+        header["scope"] = {
+            "categories": sorted(scope.categories),
+            "since": scope.since.isoformat() if scope.since else None,
+            "until": scope.until.isoformat() if scope.until else None,
+        }
     context.html_out.write(
         render_to_string(
             "privacy/export/index_start.html",

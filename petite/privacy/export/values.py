@@ -53,6 +53,34 @@ class ExportedField:
         return self.field.attname
 
 
+@dataclass(frozen=True)
+class Scope:
+    """What a scoped export may hold (S5 disclosures, S6 transfers): category keys, and
+    dates from ``since`` (included) to ``until`` (excluded); None leaves a side open.
+    Only the fields of those categories go out, and, for records that carry a date
+    (``Privacy.timestamp``), only those dated within the range. Records without a
+    date (the account itself) describe the member as they are, and are included
+    when their categories are."""
+
+    categories: frozenset[str]
+    since: datetime.datetime | None = None
+    until: datetime.datetime | None = None
+
+    def fields(self, found: list[ExportedField]) -> list[ExportedField]:
+        return [
+            f for f in found if f.personal is None or f.personal.category.key in self.categories
+        ]
+
+    def rows(self, declaration: Declaration, rows: models.QuerySet[Any]) -> models.QuerySet[Any]:
+        if declaration.timestamp is None:
+            return rows
+        if self.since is not None:
+            rows = rows.filter(**{f"{declaration.timestamp}__gte": self.since})
+        if self.until is not None:
+            rows = rows.filter(**{f"{declaration.timestamp}__lt": self.until})
+        return rows
+
+
 @dataclass
 class Section:
     """One declared model's part of the export."""
@@ -60,6 +88,7 @@ class Section:
     declaration: Declaration
     fields: list[ExportedField]
     count: int = 0
+    scope: Scope | None = None
 
     @property
     def label(self) -> str:
@@ -92,6 +121,8 @@ class Section:
 
     def queryset(self, member: models.Model) -> models.QuerySet[Any]:
         queryset = self.declaration.queryset_for(member)
+        if self.scope is not None:
+            queryset = self.scope.rows(self.declaration, queryset)
         if not queryset.ordered:
             queryset = queryset.order_by("pk")
         return queryset
@@ -157,12 +188,18 @@ def exported_fields(declaration: Declaration) -> list[ExportedField]:
     return found
 
 
-def plan(member: models.Model) -> list[Section]:
-    """Every declared model, with the number of the member's records in it."""
+def plan(member: models.Model, scope: Scope | None = None) -> list[Section]:
+    """Every declared model, with the number of the member's records in it; with a
+    scope, only the models with a field in its categories, and their fields in it."""
     sections = []
     for declaration in registry.declarations():
-        section = Section(declaration, exported_fields(declaration))
-        section.count = declaration.queryset_for(member).count()
+        fields = exported_fields(declaration)
+        if scope is not None:
+            fields = scope.fields(fields)
+            if all(f.personal is None for f in fields):
+                continue
+        section = Section(declaration, fields, scope=scope)
+        section.count = section.queryset(member).count()
         sections.append(section)
     return sections
 
