@@ -69,6 +69,7 @@ bench: sync
 	$(UV) run --frozen python bench/logging_middleware.py
 	$(UV) run --frozen python bench/rights.py
 	$(UV) run --frozen python bench/notice_campaign.py --kill
+	$(UV) run --frozen python bench/ads.py
 
 # Regenerate and compile the French catalogues after changing user-facing text.
 messages: sync

@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "petite.support",
     "petite.security",
     "petite.legal",
+    "petite.ads",
     "petite.demo",
 ]
 
@@ -682,3 +683,11 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
 DEFAULT_EXCEPTION_REPORTER_FILTER = "petite.core.logging.PersonalDataExceptionReporterFilter"
+
+# Advertising (P7, petite.ads): the interest profile kept only with consent.
+PETITE_ADS_PROFILE_SIZE = env_int("PETITE_ADS_PROFILE_SIZE", 10)
+PETITE_ADS_INTEREST_DAYS = env_int("PETITE_ADS_INTEREST_DAYS", 30)
+PETITE_ADS_FREQUENCY_CAP = env_int("PETITE_ADS_FREQUENCY_CAP", 3)
+PETITE_ADS_REPORT_MIN_COUNT = env_int("PETITE_ADS_REPORT_MIN_COUNT", 50)
+# Off: no place shows an ad (the benchmark's floor, or a deployment without ads).
+PETITE_ADS_ENABLED = env_bool("PETITE_ADS_ENABLED", True)

@@ -44,6 +44,7 @@ urlpatterns += i18n_patterns(
     path("articles/", include("petite.comments.urls")),
     path("apps/", include("petite.thirdparty.urls")),
     path("offers/", include("petite.payments.urls")),
+    path("ads/", include("petite.ads.urls")),
     path("your-data/", include("petite.rights.urls")),
     path("data-requests/", include("petite.datarequests.urls")),
     path("security/", include("petite.security.urls")),

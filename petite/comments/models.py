@@ -19,10 +19,24 @@ from petite.privacy import areas, categories
 from petite.privacy.declarations import Erasure, Personal
 
 
+class Section(models.TextChoices):
+    """What an article is about: the page context advertising may use (P7)."""
+
+    NEWS = "news", _("Platform news")
+    TECHNOLOGY = "technology", _("Technology")
+    TRAVEL = "travel", _("Travel")
+    FOOD = "food", _("Food and cooking")
+    CULTURE = "culture", _("Culture")
+    SPORT = "sport", _("Sport")
+
+
 class Article(models.Model):
     """A page the team publishes, in English and French, open to comments. No personal data."""
 
     slug = models.SlugField(_("address"), max_length=80, unique=True)
+    section = models.CharField(
+        _("section"), max_length=20, choices=Section.choices, default=Section.NEWS
+    )
     title_en = models.CharField(_("title (English)"), max_length=200)
     title_fr = models.CharField(
         _("title (French)"), max_length=200, blank=True, help_text=_("Empty: the English title.")
@@ -46,6 +60,11 @@ class Article(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("comments:article", args=[self.slug])
+
+    @property
+    def page_context(self) -> str:
+        """How advertising names this page (petite.core.placements)."""
+        return f"article:{self.section}"
 
     @property
     def title(self) -> str:

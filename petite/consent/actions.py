@@ -8,6 +8,7 @@ from django.db import transaction
 
 from petite.accounts.models import Member
 from petite.core import audit
+from petite.privacy import consent
 
 from . import selectors
 from .choices import ADS, AUDIENCE, CATEGORIES, banner_version
@@ -42,6 +43,10 @@ def record_choice(
             language=language[:10],
         )
         audit.record("consent.chosen", actor=record.member, target=record, choice=str(action))
+        # What was kept under a consent now refused goes in the same transaction.
+        for category in CATEGORIES:
+            if not consents[category.key] or (category is ADS and global_privacy_control):
+                consent.withdrawn(category.key, member=record.member)
     return record
 
 

@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from petite.core import malware
+from petite.core import malware, placements
 from petite.privacy import stores
 
 
@@ -28,3 +28,12 @@ class PaymentsConfig(AppConfig):
                 exported=False,
             )
         )
+        # Say in words which page an offer context names ("why this ad").
+        placements.describe_with("offer", _offer_page)
+
+
+def _offer_page(slug: str) -> str:
+    from .models import Offer  # models load after the app registry
+
+    offer = Offer.objects.filter(slug=slug).first()
+    return str(_("the offer “%(name)s”") % {"name": offer.name}) if offer else ""

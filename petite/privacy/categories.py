@@ -258,6 +258,15 @@ TRANSFERS = Category(
         "your objection if you made one."
     ),
 )
+ADVERTISING = Category(
+    "advertising",
+    _("Advertising profile"),
+    _(
+        "Only if you agree to personalised advertising: the interests drawn from the articles "
+        "and offers you viewed here, those you added or removed, the advertisers you blocked, "
+        "and how many times a day each campaign was shown to you."
+    ),
+)
 
 CATEGORIES: dict[str, Category] = {
     c.key: c
@@ -289,6 +298,7 @@ CATEGORIES: dict[str, Category] = {
         SECURITY,
         LEGAL_REQUESTS,
         TRANSFERS,
+        ADVERTISING,
     )
 }
 

@@ -33,6 +33,7 @@ class ConsentSource(Protocol):
 
 
 _sources: dict[str, ConsentSource] = {}
+_withdrawal_listeners: dict[str, list[Callable[..., Any]]] = {}
 
 
 def provide(consent: str, source: ConsentSource | Callable[..., bool]) -> None:
@@ -71,3 +72,19 @@ def given(
         if user is not None and user.is_authenticated:
             member = user
     return bool(source(request=request, member=member, topic=topic))
+
+
+def on_withdrawn(consent: str, listener: Callable[..., Any]) -> None:
+    """Call ``listener(member=...)`` whenever a member withdraws or refuses ``consent``,
+    so that what was kept under it goes at once (an app registers this from ready())."""
+    listeners = _withdrawal_listeners.setdefault(consent, [])
+    if listener not in listeners:
+        listeners.append(listener)
+
+
+def withdrawn(consent: str, *, member: Any) -> None:
+    """Said by the app that records consents, in the transaction that records a refusal."""
+    if member is None or getattr(member, "pk", None) is None:
+        return
+    for listener in _withdrawal_listeners.get(consent, []):
+        listener(member=member)

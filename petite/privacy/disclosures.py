@@ -62,6 +62,26 @@ def record(
     )
 
 
+def record_aggregate(
+    *, recipient: Recipient, purpose: str, recipient_name: str = "", reference: str = ""
+) -> Disclosure:
+    """Log a report that holds no one's data (counts with small cells removed) handed to a
+    recipient: the log shows staff every hand-over, not only those about a member."""
+    if purpose not in PURPOSES:
+        raise ValueError(f"Unknown purpose {purpose!r}.")
+    if recipient not in PURPOSES[purpose].recipients:
+        raise ValueError(f"{recipient.key!r} is not a declared recipient of {purpose}.")
+    return Disclosure.objects.create(
+        member=None,
+        recipient=recipient.key,
+        recipient_name=recipient_name or str(recipient.name),
+        purpose=purpose,
+        categories=[],
+        fields=[],
+        reference=reference[:200],
+    )
+
+
 def for_member(member: Any) -> QuerySet[Disclosure]:
     """What the member may see: their disclosures, less those still hidden."""
     return Disclosure.objects.filter(member=member).exclude(hidden_until__gt=timezone.now())

@@ -98,8 +98,14 @@ class Disclosure(models.Model):
     the log and gets it in their export; :func:`petite.privacy.disclosures.record`
     is the only writer."""
 
+    # Empty for a disclosure about no one: an aggregate report (counts per campaign and
+    # day, small cells removed) handed to an advertiser is logged too.
     member = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="disclosures"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="disclosures",
+        null=True,
+        blank=True,
     )
     # A recipients.Recipient key ("stripe", "paypal", "apps"...).
     recipient = models.CharField(_("recipient"), max_length=40)

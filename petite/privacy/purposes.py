@@ -197,9 +197,9 @@ P7 = Purpose(
     LegalBasis.CONSENT,
     Retention(
         _("until you withdraw your consent, and at most %(period)s"),
-        "PETITE_USAGE_RETENTION_DAYS",
+        "PETITE_ADS_INTEREST_DAYS",
     ),
-    (recipients.TEAM,),
+    (recipients.TEAM, recipients.ADVERTISERS),
     consent="ads",
 )
 P8 = Purpose(

@@ -48,6 +48,14 @@ recipients = SimpleNamespace(
         _("Everyone who reads the Platform's public pages"),
         _("What you publish (public comments) with your display name, until you delete it."),
     ),
+    ADVERTISERS=Recipient(
+        "advertisers",
+        _("Advertisers"),
+        _(
+            "Only counts per campaign and day (impressions and clicks), with small counts "
+            "removed; never anything that identifies you, your profile or your address."
+        ),
+    ),
     APPS=Recipient(
         "apps",
         _("Third-party apps you authorise"),
