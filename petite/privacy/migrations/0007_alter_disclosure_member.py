@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("privacy", "0005_seed_service_providers"),
+        ("privacy", "0006_erasure_ledger"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
