@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("privacy", "0006_erasure_ledger"),
+        ("privacy", "0007_disclosure_hidden_until_alter_erasurereceipt_status"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
