@@ -1,21 +1,7 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
-
-
-def end_tracked_sessions(member: Any) -> int:
-    """End every session allauth tracks for ``member`` (their session rows go too)."""
-    # Imported here: models cannot be imported before the app registry is ready.
-    from allauth.usersessions.models import UserSession
-
-    ended = 0
-    for session in UserSession.objects.filter(user_id=member.pk):
-        session.end()
-        ended += 1
-    return ended
 
 
 class SecurityConfig(AppConfig):
@@ -43,7 +29,6 @@ class SecurityConfig(AppConfig):
                 max_age_days=devices.MAX_AGE_DAYS,
             )
         )
-        stores.session_terminator(end_tracked_sessions)
         navigation.settings_page(
             section=navigation.SECURITY,
             label=_("Unusual sign-ins"),

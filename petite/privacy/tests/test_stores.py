@@ -29,7 +29,14 @@ from .population import BRUNO, OTTILIE, Populated, populate
 
 # Every cookie the platform sets (issue 11 item 7 found csrftoken, consent,
 # sessionid and messages in a browser; the language cookie is set on a choice).
-EXPECTED_COOKIES = {"sessionid", "csrftoken", "django_language", "consent", "messages"}
+EXPECTED_COOKIES = {
+    "sessionid",
+    "csrftoken",
+    "django_language",
+    "consent",
+    "messages",
+    "petite_device",
+}
 
 
 @pytest.fixture
