@@ -7,7 +7,7 @@ It lives until ``PETITE_HELP_REQUEST_RETENTION_DAYS`` after it was closed
 attachments; erasing the member deletes it at once.
 
 Internal notes are messages with ``internal=True``: never shown on the member's
-pages nor e-mailed, but part of the member's copy of their data (ADR 0016).
+pages nor e-mailed, but part of the member's copy of their data (ADR 0018).
 """
 
 from __future__ import annotations

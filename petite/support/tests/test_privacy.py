@@ -33,7 +33,7 @@ def test_help_requests_are_in_your_data_and_the_export_with_internal_notes(alice
     [item] = exported_items(alice, "support.HelpRequest")
     assert item["subject"] == "Refund question"
     bodies = {m["body"]: m["internal"] for m in exported_items(alice, "support.HelpMessage")}
-    # ADR 0016: internal notes are the member's data (Art. 15), marked as notes.
+    # ADR 0018: internal notes are the member's data (Art. 15), marked as notes.
     assert bodies == {"Help me please": False, "Member was polite": True}
 
 
