@@ -3,6 +3,7 @@ notification, the 72-hour warnings, and the Art. 34 notices to affected members.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
@@ -59,7 +60,8 @@ def open_incident(
     affected: Mapping[Member, Iterable[str]] | None = None,
 ) -> Incident:
     incident = Incident.objects.create(
-        reference=f"tmp-{timezone.now().timestamp()}",
+        # A unique placeholder that fits the column, until the row has its number.
+        reference=f"tmp-{uuid.uuid4().hex[:16]}",
         title=title[:200],
         source=source,
         reported_by=reported_by,
